@@ -1,0 +1,25 @@
+# Sidecart: the two commands that matter are `make run` and `make test` (see README.md).
+DOTNET ?= dotnet
+CONFIGURATION ?= Debug
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: build test run bench clean
+
+build:
+	$(DOTNET) build Dapr.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+
+test: build
+	$(DOTNET) test Dapr.sln -c $(CONFIGURATION) --no-build -nologo
+
+# The whole system on the embedded default: every app of dapr.yaml with a local sidecar, on components/local.
+run: build
+	$(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
+
+bench:
+	$(DOTNET) run -c Release --project bench/Sidecar.Bench -- bench/results
+
+clean:
+	$(DOTNET) clean Dapr.sln -nologo -v q
+	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace LocalSidecar.Api;
+
+/// <summary>Dapr's error responses: <c>{"errorCode","message"}</c>, and the "rich" form that adds
+/// google.rpc <c>details</c> (ErrorInfo with a reason, ResourceInfo, BadRequest).</summary>
+public static class DaprError
+{
+    public static IResult Create(int status, string errorCode, string message) =>
+        Results.Json(new JsonObject { ["errorCode"] = errorCode, ["message"] = message }, statusCode: status);
+
+    /// <summary>A rich error; <paramref name="reason"/> goes into an ErrorInfo detail and the resource into a ResourceInfo.</summary>
+    public static IResult Rich(int status, string errorCode, string message, string reason, string? resourceType = null, string? resourceName = null, string? badField = null)
+    {
+        var details = new JsonArray
+        {
+            new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo",
+                ["reason"] = reason,
+                ["domain"] = "dapr.io",
+            },
+        };
+        if (resourceType is not null)
+        {
+            details.Add(new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/google.rpc.ResourceInfo",
+                ["resource_type"] = resourceType,
+                ["resource_name"] = resourceName ?? "",
+                ["owner"] = "",
+                ["description"] = message,
+            });
+        }
+
+        if (badField is not null)
+        {
+            details.Add(new JsonObject
+            {
+                ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
+                ["field_violations"] = new JsonArray { new JsonObject { ["field"] = badField, ["description"] = message } },
+            });
+        }
+
+        return Results.Json(new JsonObject { ["errorCode"] = errorCode, ["message"] = message, ["details"] = details }, statusCode: status);
+    }
+
+    /// <summary>Collects <c>metadata.&lt;key&gt;</c> query parameters (first value of each) into a dictionary, prefix stripped.</summary>
+    public static Dictionary<string, string> QueryMetadata(HttpRequest request)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in request.Query)
+        {
+            if (key.StartsWith("metadata.", StringComparison.Ordinal) && values.Count > 0)
+            {
+                result[key["metadata.".Length..]] = values[0] ?? "";
+            }
+        }
+
+        return result;
+    }
+}

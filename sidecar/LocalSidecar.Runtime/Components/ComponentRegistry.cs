@@ -1,0 +1,169 @@
+using System.Reflection;
+using LocalSidecar.Components.Secrets;
+using LocalSidecar.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LocalSidecar.Components;
+
+/// <summary>The components one sidecar has loaded, by name. Secret stores are initialised first so that
+/// other components can resolve <c>secretKeyRef</c> through them.</summary>
+public sealed class ComponentRegistry : IAsyncDisposable
+{
+    private static readonly IReadOnlyDictionary<string, Type> KnownTypes = typeof(ComponentRegistry).Assembly.GetTypes()
+        .Where(t => typeof(IComponent).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+        .SelectMany(t => t.GetCustomAttributes<ComponentTypeAttribute>().Select(a => (a.Type, Impl: t)))
+        .ToDictionary(x => x.Type, x => x.Impl, StringComparer.Ordinal);
+
+    private readonly Dictionary<string, (ComponentSpec Spec, IComponent Instance)> _loaded = new(StringComparer.Ordinal);
+
+    private ComponentRegistry() { }
+
+    public static IReadOnlyCollection<string> SupportedTypes => KnownTypes.Keys.Order(StringComparer.Ordinal).ToList();
+
+    public IEnumerable<(ComponentSpec Spec, IComponent Instance)> All => _loaded.Values;
+
+    public static async Task<ComponentRegistry> LoadAsync(
+        IReadOnlyList<ComponentSpec> specs, string appId, string workingDirectory, SidecarEnvironment environment, ILogger logger, CancellationToken cancellationToken)
+    {
+        foreach (var spec in specs)
+        {
+            if (!KnownTypes.ContainsKey(spec.Type))
+            {
+                throw new ResourceException(spec.SourceFile, "spec.type",
+                    $"component '{spec.Name}' has unsupported type '{spec.Type}'; the local sidecar supports: {string.Join(", ", SupportedTypes)}");
+            }
+        }
+
+        var registry = new ComponentRegistry();
+        try
+        {
+            foreach (var spec in specs.OrderBy(s => s.BuildingBlock == "secretstores" ? 0 : 1))
+            {
+                var metadata = await registry.ResolveMetadataAsync(spec, appId, cancellationToken);
+                var instance = (IComponent)Activator.CreateInstance(KnownTypes[spec.Type])!;
+                try
+                {
+                    await instance.InitAsync(new ComponentContext(spec, metadata, appId, workingDirectory, environment), cancellationToken);
+                }
+                catch (Exception e) when (spec.IgnoreErrors)
+                {
+                    logger.LogWarning(e, "Component {Component} ({Type}) failed to initialise and is skipped (ignoreErrors: true)", spec.Name, spec.Type);
+                    await instance.DisposeAsync();
+                    continue;
+                }
+                catch (Exception e) when (e is not ResourceException and not OperationCanceledException)
+                {
+                    await instance.DisposeAsync();
+                    throw new ResourceException($"{spec.SourceFile}: component '{spec.Name}' ({spec.Type}) failed to initialise: {e.Message}", e);
+                }
+
+                registry._loaded[spec.Name] = (spec, instance);
+                logger.LogInformation("Component loaded: {Component} ({Type}/{Version})", spec.Name, spec.Type, spec.Version);
+            }
+        }
+        catch
+        {
+            await registry.DisposeAsync();
+            throw;
+        }
+
+        return registry;
+    }
+
+    public bool TryGet<T>(string name, out T component) where T : class, IComponent
+    {
+        if (_loaded.TryGetValue(name, out var entry) && entry.Instance is T typed)
+        {
+            component = typed;
+            return true;
+        }
+
+        component = null!;
+        return false;
+    }
+
+    public IEnumerable<(string Name, T Component)> OfType<T>() where T : class, IComponent =>
+        _loaded.Values.Where(e => e.Instance is T).Select(e => (e.Spec.Name, (T)e.Instance));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, instance) in _loaded.Values.Reverse())
+        {
+            await instance.DisposeAsync();
+        }
+
+        _loaded.Clear();
+    }
+
+    private async Task<Dictionary<string, string>> ResolveMetadataAsync(ComponentSpec spec, string appId, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in spec.Metadata)
+        {
+            var field = $"spec.metadata.{item.Name}";
+            if (item.SecretKeyRef is { } secretRef)
+            {
+                result[item.Name] = await ResolveSecretAsync(spec, field, secretRef, cancellationToken);
+            }
+            else if (item.EnvRef is { } envRef)
+            {
+                if (envRef.StartsWith("DAPR_", StringComparison.OrdinalIgnoreCase) || envRef.Equals("APP_API_TOKEN", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ResourceException(spec.SourceFile, field, $"envRef may not read {envRef}");
+                }
+
+                result[item.Name] = System.Environment.GetEnvironmentVariable(envRef) ?? "";
+            }
+            else
+            {
+                result[item.Name] = ApplyTemplates(item.Value ?? "", appId);
+            }
+        }
+
+        return result;
+    }
+
+    private async Task<string> ResolveSecretAsync(ComponentSpec spec, string field, SecretKeyRef secretRef, CancellationToken cancellationToken)
+    {
+        if (spec.AuthSecretStore is not { } storeName)
+        {
+            throw new ResourceException(spec.SourceFile, field, "uses secretKeyRef but the component has no auth.secretStore");
+        }
+
+        if (!TryGet<ISecretStore>(storeName, out var store))
+        {
+            throw new ResourceException(spec.SourceFile, "auth.secretStore", $"secret store '{storeName}' is not loaded");
+        }
+
+        try
+        {
+            var secret = await store.GetAsync(secretRef.Name, new Dictionary<string, string>(), cancellationToken);
+            return secret.TryGetValue(secretRef.Key, out var value)
+                ? value
+                : throw new ResourceException(spec.SourceFile, field, $"secret '{secretRef.Name}' in '{storeName}' has no key '{secretRef.Key}'");
+        }
+        catch (SecretNotFoundException)
+        {
+            throw new ResourceException(spec.SourceFile, field, $"secret '{secretRef.Name}' was not found in secret store '{storeName}'");
+        }
+    }
+
+    private static string ApplyTemplates(string value, string appId)
+    {
+        if (!value.Contains('{', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var ns = System.Environment.GetEnvironmentVariable("NAMESPACE");
+        value = value.Replace("{appID}", appId, StringComparison.Ordinal)
+            .Replace("{namespace}", string.IsNullOrEmpty(ns) ? appId : $"{ns}.{appId}", StringComparison.Ordinal);
+        while (value.Contains("{uuid}", StringComparison.Ordinal))
+        {
+            var at = value.IndexOf("{uuid}", StringComparison.Ordinal);
+            value = string.Concat(value.AsSpan(0, at), Guid.NewGuid().ToString(), value.AsSpan(at + 6));
+        }
+
+        return value;
+    }
+}

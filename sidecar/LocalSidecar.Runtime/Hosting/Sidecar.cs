@@ -1,0 +1,219 @@
+using System.Net;
+using LocalSidecar.Api;
+using LocalSidecar.Components;
+using LocalSidecar.Invocation;
+using LocalSidecar.Logging;
+using LocalSidecar.Messaging;
+using LocalSidecar.NameResolution;
+using LocalSidecar.Resiliency;
+using LocalSidecar.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LocalSidecar.Hosting;
+
+/// <summary>One running local sidecar: Dapr's HTTP API on <see cref="HttpPort"/>, the sidecar-to-sidecar API on
+/// <see cref="InternalPort"/>, its components, and its channel to the app. Hostable in-process (tests, the runner)
+/// or from the CLI.</summary>
+public sealed class Sidecar : IAsyncDisposable
+{
+    /// <summary>Paths of the sidecar-to-sidecar API; served only on the internal port.</summary>
+    public const string InternalPrefix = "/_internal";
+
+    private readonly WebApplication _app;
+    private readonly SidecarContext _context;
+    private readonly SubscriptionManager _messaging;
+    private readonly IAsyncDisposable _registration;
+    private readonly CancellationTokenSource _stopping;
+    private readonly ILogger _logger;
+    private readonly bool _ownsLoggerFactory;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
+
+    private Sidecar(WebApplication app, SidecarContext context, SubscriptionManager messaging, IAsyncDisposable registration, CancellationTokenSource stopping, bool ownsLoggerFactory)
+    {
+        _app = app;
+        _context = context;
+        _messaging = messaging;
+        _registration = registration;
+        _stopping = stopping;
+        _ownsLoggerFactory = ownsLoggerFactory;
+        _logger = context.LoggerFactory.CreateLogger("LocalSidecar");
+    }
+
+    public string AppId => _context.AppId;
+
+    public int HttpPort => _context.HttpPort;
+
+    public int InternalPort => _context.InternalPort;
+
+    public Uri HttpEndpoint => new($"http://127.0.0.1:{HttpPort}");
+
+    public SidecarContext Context => _context;
+
+    /// <summary>Completes when the sidecar has stopped, including after <c>POST /v1.0/shutdown</c>.</summary>
+    public Task Stopped => _stopped.Task;
+
+    public static async Task<Sidecar> StartAsync(SidecarOptions options, CancellationToken cancellationToken = default)
+    {
+        var ownsLoggerFactory = options.LoggerFactory is null;
+        var loggerFactory = options.LoggerFactory ?? SidecarLogging.CreateJsonLoggerFactory(options.AppId, options.LogLevel);
+        var logger = loggerFactory.CreateLogger("LocalSidecar");
+        try
+        {
+            var resources = ResourceLoader.LoadPaths(options.ResourcesPaths).ScopedTo(options.AppId);
+            var components = await ComponentRegistry.LoadAsync(resources.Components, options.AppId, options.WorkingDirectory, options.Environment, logger, cancellationToken);
+            var appChannel = options.AppPort is > 0 ? new AppChannel(options, logger) : null;
+            var stopping = new CancellationTokenSource();
+            var context = new SidecarContext(options, resources, components, new ResiliencyPolicies(resources.Resiliencies), appChannel, loggerFactory)
+            {
+                Stopping = stopping.Token,
+            };
+
+            var (app, publicListen, internalListen) = Build(context);
+            await app.StartAsync(cancellationToken);
+            context.HttpPort = publicListen.IPEndPoint!.Port;
+            context.InternalPort = internalListen.IPEndPoint!.Port;
+            var registration = options.Environment.NameResolver.Register(
+                new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId));
+
+            var messaging = app.Services.GetRequiredService<SubscriptionManager>();
+            var sidecar = new Sidecar(app, context, messaging, registration, stopping, ownsLoggerFactory);
+            app.Services.GetRequiredService<ShutdownSignal>().Attach(sidecar.RequestShutdown);
+            logger.LogInformation("Local sidecar for app {AppId} serving the Dapr HTTP API on port {HttpPort} (internal port {InternalPort})",
+                options.AppId, context.HttpPort, context.InternalPort);
+            sidecar.StartAppChannel();
+            return sidecar;
+        }
+        catch (Exception e)
+        {
+            logger.LogError("Sidecar for app {AppId} failed to start: {Error}", options.AppId, e.Message);
+            if (ownsLoggerFactory)
+            {
+                loggerFactory.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Begins a graceful shutdown, as <c>POST /v1.0/shutdown</c> does.</summary>
+    public void RequestShutdown() => _ = Task.Run(DisposeAsync);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            await _stopped.Task;
+            return;
+        }
+
+        _logger.LogInformation("Sidecar for app {AppId} shutting down", AppId);
+        await _stopping.CancelAsync();
+        await _registration.DisposeAsync();
+        await _messaging.DisposeAsync();
+        using (var grace = new CancellationTokenSource(_context.Options.GracefulShutdown))
+        {
+            await _app.StopAsync(grace.Token);
+        }
+
+        await _app.DisposeAsync();
+        if (_context.AppChannel is not null)
+        {
+            await _context.AppChannel.DisposeAsync();
+        }
+
+        await _context.Components.DisposeAsync();
+        _stopping.Dispose();
+        if (_ownsLoggerFactory)
+        {
+            _context.LoggerFactory.Dispose();
+        }
+
+        _stopped.TrySetResult();
+    }
+
+    private void StartAppChannel()
+    {
+        if (_context.AppChannel is not { } channel)
+        {
+            return;
+        }
+
+        channel.Start();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await channel.WaitHealthyAsync(_context.Stopping);
+                await _messaging.StartAsync(_context.Stopping);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Starting subscriptions for app {AppId} failed", AppId);
+            }
+        });
+    }
+
+    private static (WebApplication App, ListenOptions Public, ListenOptions Internal) Build(SidecarContext context)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(Sidecar).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(context.LoggerFactory);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddSingleton<SubscriptionManager>();
+        builder.Services.AddSingleton<ShutdownSignal>();
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
+
+        ListenOptions? publicListen = null;
+        ListenOptions? internalListen = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, context.Options.DaprHttpPort, o => publicListen = o);
+            kestrel.Listen(IPAddress.Loopback, context.Options.DaprInternalPort, o => internalListen = o);
+        });
+
+        var app = builder.Build();
+        app.Use((http, next) => SeparatePorts(http, next, internalListen!));
+        if (context.Options.ApiToken is { Length: > 0 } token)
+        {
+            app.UseWhen(http => !http.Request.Path.StartsWithSegments(InternalPrefix, StringComparison.Ordinal),
+                branch => branch.UseMiddleware<ApiTokenMiddleware>(token));
+        }
+
+        app.MapHealthApi();
+        app.MapMetadataApi();
+        app.MapShutdownApi();
+        app.MapSecretsApi();
+        return (app, publicListen!, internalListen!);
+    }
+
+    /// <summary>The internal API must not be reachable through the public port, nor the public API through the
+    /// internal one: they are different trust boundaries (mTLS will sit on the internal hop).</summary>
+    private static Task SeparatePorts(HttpContext http, RequestDelegate next, ListenOptions internalListen)
+    {
+        var onInternalPort = http.Connection.LocalPort == internalListen.IPEndPoint!.Port;
+        var internalPath = http.Request.Path.StartsWithSegments(InternalPrefix, StringComparison.Ordinal);
+        if (onInternalPort != internalPath)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        return next(http);
+    }
+}

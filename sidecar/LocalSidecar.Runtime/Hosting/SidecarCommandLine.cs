@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace LocalSidecar.Hosting;
+
+/// <summary>Turns daprd-style flags and the usual environment variables into <see cref="SidecarOptions"/>.
+/// Flags win over environment variables, as with daprd.</summary>
+public static class SidecarCommandLine
+{
+    public const string Usage = """
+        usage: LocalSidecar [flags]                 run one sidecar
+               LocalSidecar run -f dapr.yaml [...]  run a Multi-App Run file (see 'run --help')
+
+        flags (as daprd's):
+          --app-id <id>                   app id (env APP_ID); required
+          --app-port <port>               the app's HTTP port (env APP_PORT); omit for a sidecar without an app
+          --app-protocol http             only http is supported
+          --app-channel-address <host>    default 127.0.0.1
+          --dapr-http-port <port>         Dapr HTTP API port (env DAPR_HTTP_PORT), default 3500; 0 picks a free port
+          --dapr-internal-grpc-port <p>   sidecar-to-sidecar port, default: a free port
+          --resources-path <dir>          component/subscription/resiliency YAML; repeatable
+          --config <file>                 Dapr Configuration file
+          --log-level <level>             debug | info | warn | error (default info)
+          --enable-app-health-check       probe the app before and while delivering work
+          --app-health-check-path <p>     default /healthz
+          --app-health-probe-interval <s> seconds, default 5
+          --app-health-probe-timeout <ms> milliseconds, default 500
+          --app-health-threshold <n>      default 3
+        environment: DAPR_API_TOKEN (required on API calls when set), APP_API_TOKEN (sent to the app)
+        """;
+
+    public static SidecarOptions Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"unexpected argument '{arg}'\n{Usage}");
+            }
+
+            var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[2..eq], arg[(eq + 1)..]) : (arg[2..], null);
+            if (name is "enable-app-health-check")
+            {
+                flags.Add(name);
+                continue;
+            }
+
+            var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new ArgumentException($"flag --{name} needs a value"));
+            if (!Known.Contains(name))
+            {
+                throw new ArgumentException($"unknown flag --{name}\n{Usage}");
+            }
+
+            (values.TryGetValue(name, out var list) ? list : values[name] = []).Add(value);
+        }
+
+        string? Get(string name) => values.TryGetValue(name, out var list) ? list[^1] : null;
+
+        var appId = Get("app-id") ?? environment("APP_ID");
+        if (string.IsNullOrWhiteSpace(appId))
+        {
+            throw new ArgumentException($"--app-id is required\n{Usage}");
+        }
+
+        var protocol = Get("app-protocol") ?? "http";
+        if (protocol != "http")
+        {
+            throw new ArgumentException($"--app-protocol {protocol} is not supported by the local sidecar (only http)");
+        }
+
+        var resources = values.TryGetValue("resources-path", out var r) ? r : values.TryGetValue("components-path", out var c) ? c : [];
+        return new SidecarOptions
+        {
+            AppId = appId,
+            AppPort = Port(Get("app-port") ?? environment("APP_PORT"), "app-port"),
+            AppProtocol = protocol,
+            AppChannelAddress = Get("app-channel-address") ?? "127.0.0.1",
+            DaprHttpPort = Port(Get("dapr-http-port") ?? environment("DAPR_HTTP_PORT"), "dapr-http-port") ?? 3500,
+            DaprInternalPort = Port(Get("dapr-internal-grpc-port"), "dapr-internal-grpc-port") ?? 0,
+            ResourcesPaths = resources,
+            ConfigPath = Get("config"),
+            LogLevel = Level(Get("log-level") ?? "info"),
+            ApiToken = NullIfEmpty(environment("DAPR_API_TOKEN")),
+            AppApiToken = NullIfEmpty(environment("APP_API_TOKEN")),
+            EnableAppHealthCheck = flags.Contains("enable-app-health-check"),
+            AppHealthCheckPath = Get("app-health-check-path") ?? "/healthz",
+            AppHealthProbeInterval = TimeSpan.FromSeconds(Number(Get("app-health-probe-interval"), "app-health-probe-interval") ?? 5),
+            AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Number(Get("app-health-probe-timeout"), "app-health-probe-timeout") ?? 500),
+            AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
+        };
+    }
+
+    private static readonly HashSet<string> Known =
+    [
+        "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-internal-grpc-port",
+        "resources-path", "components-path", "config", "log-level", "app-health-check-path",
+        "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
+    ];
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static int? Port(string? value, string flag) =>
+        Number(value, flag) is { } port && (port < 0 || port > 65535) ? throw new ArgumentException($"--{flag} {port} is not a port") : Number(value, flag);
+
+    private static int? Number(string? value, string flag) =>
+        value is null ? null
+        : int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+        : throw new ArgumentException($"--{flag} '{value}' is not a number");
+
+    private static LogLevel Level(string value) => value.ToLowerInvariant() switch
+    {
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "fatal" => LogLevel.Critical,
+        _ => throw new ArgumentException($"--log-level '{value}' is not one of debug, info, warn, error, fatal"),
+    };
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+
+namespace LocalSidecar.Hosting;
+
+/// <summary>How one sidecar runs. Property names follow daprd's flags (<c>--app-id</c>, <c>--app-port</c>...).</summary>
+public sealed record SidecarOptions
+{
+    public required string AppId { get; init; }
+
+    /// <summary>The app's port; null for a sidecar without an app (a client-only sidecar).</summary>
+    public int? AppPort { get; init; }
+
+    public string AppProtocol { get; init; } = "http";
+
+    public string AppChannelAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Dapr HTTP API port; 0 picks a free one (see <see cref="Sidecar.HttpPort"/>).</summary>
+    public int DaprHttpPort { get; init; } = 3500;
+
+    /// <summary>Sidecar-to-sidecar port (daprd's internal gRPC port); 0 picks a free one.</summary>
+    public int DaprInternalPort { get; init; }
+
+    public IReadOnlyList<string> ResourcesPaths { get; init; } = [];
+
+    public string? ConfigPath { get; init; }
+
+    /// <summary>Relative component paths (such as a secrets file) resolve against this, as daprd resolves them
+    /// against its working directory.</summary>
+    public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>When set, every API call must carry <c>dapr-api-token</c> (DAPR_API_TOKEN).</summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary>When set, sent to the app as <c>dapr-api-token</c> on every call (APP_API_TOKEN).</summary>
+    public string? AppApiToken { get; init; }
+
+    public bool EnableAppHealthCheck { get; init; }
+
+    public string AppHealthCheckPath { get; init; } = "/healthz";
+
+    public TimeSpan AppHealthProbeInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan AppHealthProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public int AppHealthThreshold { get; init; } = 3;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromSeconds(5);
+
+    public SidecarEnvironment Environment { get; init; } = SidecarEnvironment.Process;
+
+    /// <summary>Logger provider for the sidecar; null writes structured JSON to stdout.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LocalSidecar.NameResolution;
+
+/// <summary>Name resolution for one machine through a shared folder: each sidecar writes one small file while it
+/// runs, and entries whose process has died are ignored. It plays the part of mDNS in self-hosted Dapr.</summary>
+public sealed class FileNameResolver(string directory) : INameResolver
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(250);
+    private readonly Dictionary<string, (DateTime At, IReadOnlyList<SidecarAddress> Addresses)> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public static string DefaultDirectory =>
+        System.Environment.GetEnvironmentVariable("SIDECART_NAME_RESOLUTION_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(Path.GetTempPath(), "sidecart-name-resolution");
+
+    public string Directory { get; } = directory;
+
+    public IAsyncDisposable Register(SidecarAddress address)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var file = Path.Combine(Directory, $"{address.AppId}~{address.InstanceId}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(address));
+        Invalidate(address.AppId);
+        return new Registration(this, file, address.AppId);
+    }
+
+    public IReadOnlyList<SidecarAddress> Resolve(string appId)
+    {
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(appId, out var cached) && DateTime.UtcNow - cached.At < CacheFor)
+            {
+                return cached.Addresses;
+            }
+        }
+
+        var found = new List<SidecarAddress>();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, $"{appId}~*.json"))
+            {
+                if (TryRead(file) is { } address && address.AppId == appId && IsAlive(address.ProcessId))
+                {
+                    found.Add(address);
+                }
+            }
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.InstanceId, b.InstanceId));
+        lock (_gate)
+        {
+            _cache[appId] = (DateTime.UtcNow, found);
+        }
+
+        return found;
+    }
+
+    private void Invalidate(string appId)
+    {
+        lock (_gate)
+        {
+            _cache.Remove(appId);
+        }
+    }
+
+    private static SidecarAddress? TryRead(string file)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SidecarAddress>(File.ReadAllText(file));
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == System.Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Registration(FileNameResolver owner, string file, string appId) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            File.Delete(file);
+            owner.Invalidate(appId);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+namespace LocalSidecar.Resiliency;
+
+/// <summary>Resolves which retry policy applies to a target, following Dapr's order:
+/// the target's named policy, then the most specific default, then the general default.</summary>
+public sealed class ResiliencyPolicies(IReadOnlyList<ResiliencySpec> specs)
+{
+    public static ResiliencyPolicies None { get; } = new([]);
+
+    public RetryPolicy? PubSubInboundRetry(string component) =>
+        Named(s => s.ComponentsInbound, component)
+        ?? Default("DefaultPubsubComponentInboundRetryPolicy", "DefaultComponentInboundRetryPolicy", "DefaultRetryPolicy");
+
+    public RetryPolicy? PubSubOutboundRetry(string component) =>
+        Named(s => s.ComponentsOutbound, component)
+        ?? Default("DefaultPubsubComponentOutboundRetryPolicy", "DefaultComponentOutboundRetryPolicy", "DefaultRetryPolicy");
+
+    public RetryPolicy? AppRetry(string appId) =>
+        Named(s => s.Apps, appId) ?? Default("DefaultAppRetryPolicy", "DefaultRetryPolicy");
+
+    public TimeSpan? AppTimeout(string appId)
+    {
+        foreach (var spec in specs)
+        {
+            if (spec.Apps.TryGetValue(appId, out var target) && target.Timeout is { } name && spec.Timeouts.TryGetValue(name, out var t))
+            {
+                return t;
+            }
+        }
+
+        return DefaultTimeout("DefaultAppTimeoutPolicy", "DefaultTimeoutPolicy");
+    }
+
+    private RetryPolicy? Named(Func<ResiliencySpec, IReadOnlyDictionary<string, TargetPolicies>> targets, string name)
+    {
+        foreach (var spec in specs)
+        {
+            if (targets(spec).TryGetValue(name, out var target) && target.Retry is { } retry && spec.Retries.TryGetValue(retry, out var policy))
+            {
+                return policy;
+            }
+        }
+
+        return null;
+    }
+
+    private RetryPolicy? Default(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            foreach (var spec in specs)
+            {
+                if (spec.Retries.TryGetValue(name, out var policy))
+                {
+                    return policy;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private TimeSpan? DefaultTimeout(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            foreach (var spec in specs)
+            {
+                if (spec.Timeouts.TryGetValue(name, out var t))
+                {
+                    return t;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+using LocalSidecar.Hosting;
+
+namespace LocalSidecar.Tests;
+
+public sealed class SidecarCommandLineTests
+{
+    [Fact]
+    public void Reads_daprd_flags_and_repeated_resources_paths()
+    {
+        var options = SidecarCommandLine.Parse(
+            ["--app-id", "orders", "--app-port", "5000", "--dapr-http-port=3600", "--resources-path", "a", "--resources-path", "b", "--log-level", "debug", "--enable-app-health-check"],
+            _ => null);
+        Assert.Equal("orders", options.AppId);
+        Assert.Equal(5000, options.AppPort);
+        Assert.Equal(3600, options.DaprHttpPort);
+        Assert.Equal(["a", "b"], options.ResourcesPaths);
+        Assert.True(options.EnableAppHealthCheck);
+    }
+
+    [Fact]
+    public void Falls_back_to_the_usual_environment_variables()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["APP_ID"] = "cart", ["DAPR_HTTP_PORT"] = "3555", ["DAPR_API_TOKEN"] = "t", ["APP_API_TOKEN"] = "a",
+        };
+        var options = SidecarCommandLine.Parse([], name => env.GetValueOrDefault(name));
+        Assert.Equal(("cart", 3555, "t", "a"), (options.AppId, options.DaprHttpPort, options.ApiToken, options.AppApiToken));
+        Assert.Null(options.AppPort);
+    }
+
+    [Theory]
+    [InlineData("--app-port", "x")]
+    [InlineData("--app-protocol", "grpc")]
+    [InlineData("--bogus", "1")]
+    [InlineData("--log-level", "loud")]
+    public void Bad_flags_are_clear_errors(string flag, string value) =>
+        Assert.Throws<ArgumentException>(() => SidecarCommandLine.Parse(["--app-id", "a", flag, value], _ => null));
+
+    [Fact]
+    public void App_id_is_required() =>
+        Assert.Contains("--app-id", Assert.Throws<ArgumentException>(() => SidecarCommandLine.Parse([], _ => null)).Message, StringComparison.Ordinal);
+}
