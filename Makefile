@@ -18,6 +18,7 @@ run: build
 	$(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
 
 bench:
+	$(DOTNET) build sidecar/LocalSidecar -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) run -c Release --project bench/Sidecar.Bench -- bench/results
 
 clean:

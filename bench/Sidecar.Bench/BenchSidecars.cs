@@ -1,0 +1,68 @@
+using LocalSidecar.Hosting;
+using LocalSidecar.NameResolution;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Sidecar.Bench;
+
+/// <summary>Local sidecars started in-process, as the runner starts them, with an in-memory pub/sub component.</summary>
+public sealed class BenchSidecars : IAsyncDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-bench", Guid.NewGuid().ToString("N"));
+    private readonly List<LocalSidecar.Hosting.Sidecar> _started = [];
+    private readonly SidecarEnvironment _environment;
+
+    public BenchSidecars()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "resources"));
+        File.WriteAllText(Path.Combine(_root, "resources", "pubsub.yaml"), """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.in-memory
+              version: v1
+              metadata: []
+            """);
+        _environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
+    }
+
+    public async Task<LocalSidecar.Hosting.Sidecar> StartAsync(string appId, int? appPort)
+    {
+        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
+        {
+            AppId = appId,
+            AppPort = appPort,
+            DaprHttpPort = 0,
+            DaprInternalPort = 0,
+            ResourcesPaths = [Path.Combine(_root, "resources")],
+            WorkingDirectory = _root,
+            Environment = _environment,
+            LoggerFactory = NullLoggerFactory.Instance,
+        });
+        _started.Add(sidecar);
+        using var client = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await client.GetAsync("/v1.0/healthz")).StatusCode != System.Net.HttpStatusCode.NoContent)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"sidecar {appId} did not become ready");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return sidecar;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var sidecar in _started)
+        {
+            await sidecar.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+}

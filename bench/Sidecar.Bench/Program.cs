@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Sidecar.Bench;
+
+// `make bench`: measures the local sidecar against baselines taken in the same run and writes bench/results/.
+if (args is ["--minimal-app", var port])
+{
+    await MemoryBench.RunMinimalAppAsync(int.Parse(port, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+var repoRoot = FindRepoRoot();
+var output = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(repoRoot, "bench", "results");
+Directory.CreateDirectory(output);
+
+Console.WriteLine("invocation: direct vs through two local sidecars, 500 req/s, 1 KB bodies ...");
+var invocation = await InvocationBench.RunAsync(500, TimeSpan.FromSeconds(10));
+Console.WriteLine("pub/sub: publish-to-delivery latency and throughput ...");
+var pubsub = await PubSubBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
+Console.WriteLine("memory: resident set of one sidecar process vs a bare ASP.NET app ...");
+var memory = await MemoryBench.RunAsync(repoRoot);
+
+var report = Report.Markdown(invocation, pubsub, memory);
+await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
+await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, memory));
+Console.WriteLine(report);
+return 0;
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Dapr.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("run the benchmark from inside the repository");
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Sidecar.Bench;
+
+/// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
+public static class Report
+{
+    public static string Markdown(InvocationResult inv, PubSubResult ps, MemoryResult mem)
+    {
+        string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        var mb = mem.SidecarKilobytes / 1024.0;
+        var baseMb = mem.BaselineKilobytes / 1024.0;
+        return $"""
+            # Local sidecar benchmarks
+
+            Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, by `make bench`.
+            Every figure is taken in the same run as its baseline. Dapr's published figures (v1.17, Kubernetes) are
+            given for orientation only: different hardware and topology.
+
+            ## Service invocation ({inv.RequestsPerSecond} req/s fixed rate, 1 KB bodies, {inv.Direct.Count} requests per path)
+
+            | path | p50 ms | p99 ms |
+            |---|---|---|
+            | direct HTTP call to the app (baseline) | {Ms(inv.Direct.P50)} | {Ms(inv.Direct.P99)} |
+            | through caller sidecar → sidecar hop → callee sidecar → app | {Ms(inv.ViaSidecars.P50)} | {Ms(inv.ViaSidecars.P99)} |
+            | **added by two sidecars** | **+{Ms(inv.AddedP50)}** | **+{Ms(inv.AddedP99)}** |
+            | ratio to baseline | {X(inv.ViaSidecars.P50 / inv.Direct.P50)}× | {X(inv.ViaSidecars.P99 / inv.Direct.P99)}× |
+
+            Dapr publishes +1.06 ms p50 / +2.90 ms p99 for HTTP invocation.
+
+            ## Pub/sub (`pubsub.in-memory`, two sidecars)
+
+            | measure | p50 ms | p99 ms |
+            |---|---|---|
+            | event POSTed straight to the subscriber app (baseline), {ps.EventsPerSecond}/s | {Ms(ps.DirectPost.P50)} | {Ms(ps.DirectPost.P99)} |
+            | publish → delivered to the subscriber app, {ps.EventsPerSecond}/s | {Ms(ps.PublishToDelivery.P50)} | {Ms(ps.PublishToDelivery.P99)} |
+            | ratio to baseline | {X(ps.PublishToDelivery.P50 / ps.DirectPost.P50)}× | {X(ps.PublishToDelivery.P99 / ps.DirectPost.P99)}× |
+
+            Throughput, {ps.ThroughputEvents} events from 32 concurrent publishers: {ps.PublishPerSecond:0} published/s, {ps.DeliveredPerSecond:0} delivered/s end to end.
+
+            ## Resident memory (one sidecar process, `components/local`, after {MemoryBench.Requests} mixed state/publish/metadata requests)
+
+            | process | RSS MB |
+            |---|---|
+            | bare ASP.NET app after {MemoryBench.Requests} requests (baseline) | {baseMb:0.0} |
+            | local sidecar | {mb:0.0} |
+            | ratio to baseline | {X(mb / baseMb)}× |
+
+            Dapr publishes about 51 MB per sidecar.
+            """;
+    }
+
+    public static string Json(InvocationResult inv, PubSubResult ps, MemoryResult mem) => JsonSerializer.Serialize(new
+    {
+        measuredUtc = DateTime.UtcNow,
+        invocation = new
+        {
+            inv.RequestsPerSecond,
+            directP50Ms = inv.Direct.P50, directP99Ms = inv.Direct.P99,
+            sidecarsP50Ms = inv.ViaSidecars.P50, sidecarsP99Ms = inv.ViaSidecars.P99,
+            addedP50Ms = inv.AddedP50, addedP99Ms = inv.AddedP99,
+        },
+        pubsub = new
+        {
+            ps.EventsPerSecond,
+            directP50Ms = ps.DirectPost.P50, directP99Ms = ps.DirectPost.P99,
+            deliveryP50Ms = ps.PublishToDelivery.P50, deliveryP99Ms = ps.PublishToDelivery.P99,
+            ps.ThroughputEvents, ps.PublishPerSecond, ps.DeliveredPerSecond,
+        },
+        memory = new { sidecarRssKb = mem.SidecarKilobytes, baselineRssKb = mem.BaselineKilobytes },
+    }, new JsonSerializerOptions { WriteIndented = true });
+}
