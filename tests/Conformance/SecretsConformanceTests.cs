@@ -69,3 +69,55 @@ public sealed class SecretsConformanceTests : IAsyncLifetime
         Assert.Equal("", (await Json.ReadAsync(missing))["NOT_SET_ANYWHERE"]!.GetValue<string>());
     }
 }
+
+/// <summary>dapr-api-facts.md §4.3: secret scopes from the Configuration given by <c>--config</c>.</summary>
+public sealed class SecretScopeConformanceTests : IAsyncLifetime
+{
+    private SidecarHarness _sidecar = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        SidecarHarness.RequireInProcess();
+        _sidecar = await SidecarHarness.StartAsync(configure: o => o with
+        {
+            ConfigPath = Path.Combine(AppContext.BaseDirectory, "config", "secret-scopes.yaml"),
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sidecar is not null)
+        {
+            await _sidecar.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_allow_list_admits_only_its_names()
+    {
+        using var allowed = await _sidecar.Client.GetAsync("/v1.0/secrets/secretstore/db-password");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+
+        using var denied = await _sidecar.Client.GetAsync("/v1.0/secrets/secretstore/redis:password");
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var body = await Json.ReadAsync(denied);
+        Assert.Equal("ERR_PERMISSION_DENIED", body["errorCode"]!.GetValue<string>());
+        Assert.Equal("access denied by policy to get \"redis:password\" from \"secretstore\"", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_deny_list_denies_its_names_under_default_allow()
+    {
+        Environment.SetEnvironmentVariable("CONFORMANCE_HIDDEN", "x");
+        Environment.SetEnvironmentVariable("CONFORMANCE_SHOWN", "y");
+        Assert.Equal(HttpStatusCode.Forbidden, (await _sidecar.Client.GetAsync("/v1.0/secrets/envsecrets/HIDDEN")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _sidecar.Client.GetAsync("/v1.0/secrets/envsecrets/SHOWN")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bulk_silently_omits_secrets_outside_the_scope()
+    {
+        var body = (await Json.ReadAsync(await _sidecar.Client.GetAsync("/v1.0/secrets/secretstore/bulk"))).AsObject();
+        Assert.Equal(["db-password"], body.Select(p => p.Key).ToList());
+    }
+}

@@ -23,7 +23,7 @@ public static class SecretsApi
             {
                 var all = await secretStore.BulkGetAsync(DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
                 var body = new JsonObject();
-                foreach (var (name, values) in all)
+                foreach (var (name, values) in all.Where(s => context.Configuration.AllowsSecret(store, s.Key)))
                 {
                     body[name] = ToJson(values);
                 }
@@ -41,6 +41,11 @@ public static class SecretsApi
             if (Find(context, store, out var secretStore) is { } error)
             {
                 return error;
+            }
+
+            if (!context.Configuration.AllowsSecret(store, name))
+            {
+                return DaprError.Create(403, "ERR_PERMISSION_DENIED", $"access denied by policy to get \"{name}\" from \"{store}\"");
             }
 
             try

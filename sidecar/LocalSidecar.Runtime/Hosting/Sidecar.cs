@@ -66,10 +66,11 @@ public sealed class Sidecar : IAsyncDisposable
         try
         {
             var resources = ResourceLoader.LoadPaths(options.ResourcesPaths).ScopedTo(options.AppId);
+            var configuration = ConfigurationLoader.Load(options.ConfigPath);
             var components = await ComponentRegistry.LoadAsync(resources.Components, options.AppId, options.WorkingDirectory, options.Environment, logger, cancellationToken);
             var appChannel = options.AppPort is > 0 ? new AppChannel(options, logger) : null;
             var stopping = new CancellationTokenSource();
-            var context = new SidecarContext(options, resources, components, new ResiliencyPolicies(resources.Resiliencies), appChannel, loggerFactory)
+            var context = new SidecarContext(options, resources, configuration, components, new ResiliencyPolicies(resources.Resiliencies), appChannel, loggerFactory)
             {
                 Stopping = stopping.Token,
             };

@@ -10,6 +10,7 @@ namespace LocalSidecar.Hosting;
 public sealed class SidecarContext(
     SidecarOptions options,
     ResourceSet resources,
+    ConfigurationSpec configuration,
     ComponentRegistry components,
     ResiliencyPolicies resiliency,
     AppChannel? appChannel,
@@ -20,6 +21,9 @@ public sealed class SidecarContext(
     public string AppId => Options.AppId;
 
     public ResourceSet Resources { get; } = resources;
+
+    /// <summary>The <c>--config</c> Configuration (secret scopes, features); the default when none is given.</summary>
+    public ConfigurationSpec Configuration { get; } = configuration;
 
     public ComponentRegistry Components { get; } = components;
 

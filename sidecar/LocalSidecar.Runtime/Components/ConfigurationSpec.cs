@@ -1,0 +1,30 @@
+namespace LocalSidecar.Components;
+
+/// <summary>The parts of a <c>dapr.io/v1alpha1 Configuration</c> (<c>--config</c>) the local sidecar applies.
+/// Other sections (tracing, metrics, middleware...) are accepted and ignored.</summary>
+public sealed record ConfigurationSpec(string Name, IReadOnlyList<SecretScope> SecretScopes, IReadOnlyDictionary<string, bool> Features)
+{
+    public static ConfigurationSpec Default { get; } = new("default", [], new Dictionary<string, bool>());
+
+    public bool IsEnabled(string feature) => Features.TryGetValue(feature, out var enabled) && enabled;
+
+    /// <summary>Dapr's rule: a non-empty allow list admits only its names; otherwise the deny list, then the default access.
+    /// A store with no scope entry allows everything.</summary>
+    public bool AllowsSecret(string store, string name)
+    {
+        var scope = SecretScopes.FirstOrDefault(s => s.StoreName == store);
+        if (scope is null)
+        {
+            return true;
+        }
+
+        if (scope.AllowedSecrets.Count > 0)
+        {
+            return scope.AllowedSecrets.Contains(name, StringComparer.Ordinal);
+        }
+
+        return !scope.DeniedSecrets.Contains(name, StringComparer.Ordinal) && scope.DefaultAccess != "deny";
+    }
+}
+
+public sealed record SecretScope(string StoreName, string DefaultAccess, IReadOnlyList<string> AllowedSecrets, IReadOnlyList<string> DeniedSecrets);
