@@ -60,7 +60,6 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
                     expires_at INTEGER NULL,
                     updated_at INTEGER NOT NULL
                 );
-                CREATE INDEX IF NOT EXISTS "{_table}_expires_at" ON "{_table}" (expires_at) WHERE expires_at IS NOT NULL;
                 """, cancellationToken);
             try
             {
@@ -70,6 +69,8 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
             {
                 throw context.Invalid("tableName", $"table '{_table}' in '{DatabasePath}' exists but was not created by the local sidecar: {e.Message}");
             }
+
+            await ExecuteAsync(connection, $"""CREATE INDEX IF NOT EXISTS "{_table}_expires_at" ON "{_table}" (expires_at) WHERE expires_at IS NOT NULL;""", cancellationToken);
         }
 
         if (cleanupInterval > TimeSpan.Zero)
