@@ -87,6 +87,32 @@ public sealed class StateConformanceTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_plus_in_the_path_is_a_space_in_the_key(string store)
+    {
+        var key = NewKey();
+        await SaveOkAsync(store, $$$"""[{"key":"{{{key}}} x","value":"spaced"}]""");
+        Assert.Equal("\"spaced\"", await GetTextAsync(store, $"{key}+x"));
+        using (var deleted = await DeleteAsync(store, $"{key}+x", etag: null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using var gone = await Client.GetAsync($"/v1.0/state/{store}/{key}%20x");
+        Assert.Equal(HttpStatusCode.NoContent, gone.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Get_answers_with_the_content_type_asked_for_in_metadata(string store)
+    {
+        var key = NewKey();
+        await SaveOkAsync(store, $$$"""[{"key":"{{{key}}}","value":"text"}]""");
+        using var response = await Client.GetAsync($"/v1.0/state/{store}/{key}?metadata.contentType=text/plain");
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Bulk_get_answers_in_request_order_with_data_and_missing_keys_as_key_only(string store)
     {
         var (a, missing, b) = (NewKey(), NewKey(), NewKey());
@@ -212,11 +238,14 @@ public sealed class StateConformanceTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Stores))]
-    public async Task An_unknown_concurrency_option_is_rejected_with_500_ERR_STATE_SAVE(string store)
+    public async Task An_unknown_concurrency_option_is_rejected_with_500(string store)
     {
         using var response = await SaveAsync(store, $$$"""[{"key":"{{{NewKey()}}}","value":1,"options":{"concurrency":"whenever"}}]""");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("ERR_STATE_SAVE", await Json.ErrorCodeAsync(response));
+        using var delete = await Client.DeleteAsync($"/v1.0/state/{store}/{NewKey()}?concurrency=whenever");
+        Assert.Equal(HttpStatusCode.InternalServerError, delete.StatusCode);
+        Assert.Equal("ERR_STATE_DELETE", await Json.ErrorCodeAsync(delete));
     }
 
     [Theory]
@@ -351,6 +380,18 @@ public sealed class StateConformanceTests : IAsyncLifetime
         foreach (var body in new[] { "[{\"key\":", "{\"key\":\"k\",\"value\":1}", "[{\"value\":1}]", "[{\"key\":\"\",\"value\":1}]", "[{\"key\":7,\"value\":1}]" })
         {
             using var response = await SaveAsync(store, body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("ERR_MALFORMED_REQUEST", await Json.ErrorCodeAsync(response));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Malformed_bulk_and_transaction_bodies_are_400_ERR_MALFORMED_REQUEST(string store)
+    {
+        foreach (var (route, body) in new[] { ("bulk", "{\"keys\":"), ("bulk", "{\"keys\":\"k\"}"), ("transaction", "[]"), ("transaction", "{\"operations\":[{\"operation\":\"upsert\",\"request\":{\"value\":1}}]}") })
+        {
+            using var response = await Client.PostAsync($"/v1.0/state/{store}/{route}", Json.Body(body));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("ERR_MALFORMED_REQUEST", await Json.ErrorCodeAsync(response));
         }

@@ -12,9 +12,6 @@ public sealed class StateKeys
 
     private StateKeys(string prefix) => _prefix = prefix;
 
-    /// <summary>The prefix put before <see cref="Separator"/>; empty when keys are stored as they are.</summary>
-    public string Prefix => _prefix;
-
     public static StateKeys None { get; } = new("");
 
     /// <param name="keyPrefix">The <c>keyPrefix</c> metadata value; null or empty means <c>appid</c>.</param>
