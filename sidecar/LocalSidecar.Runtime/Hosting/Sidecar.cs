@@ -200,6 +200,7 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapMetadataApi();
         app.MapShutdownApi();
         app.MapSecretsApi();
+        app.MapStateApi();
         return (app, publicListen!, internalListen!);
     }
 

@@ -1,0 +1,9 @@
+namespace LocalSidecar.Components.State;
+
+/// <summary>A state store that applies a list of upserts and deletes atomically: either every operation
+/// (including its ETag check) succeeds, or nothing is changed.</summary>
+public interface ITransactionalStateStore : IStateStore
+{
+    /// <summary>Operations apply in order, so a later one sees the effect of an earlier one on the same key.</summary>
+    Task TransactAsync(IReadOnlyList<StateWrite> operations, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken);
+}

@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+
+namespace LocalSidecar.Components.State;
+
+/// <summary><c>state.sqlite</c>: durable state in a SQLite file that several sidecars (in this process or in
+/// others) can share. WAL and a busy timeout let readers and writers of different processes work side by side;
+/// every write runs in an immediate (write-locked) transaction that checks ETags and writes together, so concurrent
+/// writers never lose an update. Expired rows read as missing and are deleted every <c>cleanupInterval</c>.</summary>
+[ComponentType("state.sqlite")]
+public sealed partial class SqliteStateStore : ITransactionalStateStore
+{
+    private const string DefaultTable = "state";
+
+    // One writer per instance at a time: a waiting writer waits here asynchronously instead of blocking a
+    // thread-pool thread inside SQLite's busy handler. Writers in other processes are serialised by SQLite's lock.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time = TimeProvider.System;
+    private string _connectionString = "";
+    private string _table = DefaultTable;
+    private TimeSpan _timeout;
+    private TimeSpan _busyTimeout;
+    private Task _cleanup = Task.CompletedTask;
+
+    public StateStoreSettings Settings { get; private set; } = StateStoreSettings.Default;
+
+    public IReadOnlyList<string> Capabilities => Settings.Capabilities("ETAG", "TRANSACTIONAL", "TTL");
+
+    /// <summary>The database file, resolved to a full path.</summary>
+    public string DatabasePath { get; private set; } = "";
+
+    public async Task InitAsync(ComponentContext context, CancellationToken cancellationToken)
+    {
+        Settings = StateStoreSettings.Read(context);
+        _table = context.Optional("tableName") ?? DefaultTable;
+        if (!TableName().IsMatch(_table))
+        {
+            throw context.Invalid("tableName", $"'{_table}' is not a valid table name (letters, digits and underscores)");
+        }
+
+        _timeout = SecondsOrDuration(context, "timeout", TimeSpan.FromSeconds(20));
+        _busyTimeout = context.Duration("busyTimeout", TimeSpan.FromSeconds(2));
+        var cleanupInterval = SecondsOrDuration(context, "cleanupInterval", TimeSpan.Zero);
+        var builder = ConnectionString(context);
+        builder.DefaultTimeout = (int)Math.Ceiling(_timeout.TotalSeconds);
+        DatabasePath = builder.DataSource;
+        _connectionString = builder.ToString();
+
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = await OpenAsync(cancellationToken))
+        {
+            await ExecuteAsync(connection, context.Bool("disableWAL", false) ? "PRAGMA journal_mode = DELETE;" : "PRAGMA journal_mode = WAL;", cancellationToken);
+            await ExecuteAsync(connection, $"""
+                CREATE TABLE IF NOT EXISTS "{_table}" (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    value BLOB NOT NULL,
+                    etag TEXT NOT NULL,
+                    expires_at INTEGER NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """, cancellationToken);
+            try
+            {
+                await ExecuteAsync(connection, $"""SELECT key, value, etag, expires_at, updated_at FROM "{_table}" LIMIT 0;""", cancellationToken);
+            }
+            catch (SqliteException e)
+            {
+                throw context.Invalid("tableName", $"table '{_table}' in '{DatabasePath}' exists but was not created by the local sidecar: {e.Message}");
+            }
+
+            await ExecuteAsync(connection, $"""CREATE INDEX IF NOT EXISTS "{_table}_expires_at" ON "{_table}" (expires_at) WHERE expires_at IS NOT NULL;""", cancellationToken);
+        }
+
+        if (cleanupInterval > TimeSpan.Zero)
+        {
+            _cleanup = CleanupLoopAsync(cleanupInterval, _stopping.Token);
+        }
+    }
+
+    public async Task<StateItem?> GetAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await using var connection = await OpenAsync(timeout.Token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""SELECT value, etag, expires_at FROM "{_table}" WHERE key = $key AND (expires_at IS NULL OR expires_at > $now);""";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(timeout.Token);
+        if (!await reader.ReadAsync(timeout.Token))
+        {
+            return null;
+        }
+
+        var expiresAt = reader.IsDBNull(2) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
+        return StateItem.Create((byte[])reader.GetValue(0), reader.GetString(1), expiresAt);
+    }
+
+    public Task SetAsync(StateUpsert upsert, CancellationToken cancellationToken) => WriteAsync([upsert], cancellationToken);
+
+    public Task DeleteAsync(StateDelete delete, CancellationToken cancellationToken) => WriteAsync([delete], cancellationToken);
+
+    public Task TransactAsync(IReadOnlyList<StateWrite> operations, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
+        WriteAsync(operations, cancellationToken);
+
+    /// <summary>Deletes rows whose TTL has passed; returns how many.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await _writeGate.WaitAsync(timeout.Token);
+        try
+        {
+            await using var connection = await OpenAsync(timeout.Token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""DELETE FROM "{_table}" WHERE expires_at IS NOT NULL AND expires_at <= $now;""";
+            command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(timeout.Token);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _cleanup;
+        if (_connectionString.Length > 0)
+        {
+            // Pooled connections keep the file (and its WAL) open; release them so the file can be moved or deleted.
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _stopping.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private async Task WriteAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await _writeGate.WaitAsync(timeout.Token);
+        try
+        {
+            await using var connection = await OpenAsync(timeout.Token);
+
+            // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes could fail
+            // with SQLITE_BUSY (without waiting) when another process wrote in between.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var now = _time.GetUtcNow();
+            foreach (var write in writes)
+            {
+                write.EnsureApplicableTo(await CurrentETagAsync(connection, transaction, write.Key, now, timeout.Token));
+                if (write is StateUpsert upsert)
+                {
+                    await UpsertAsync(connection, transaction, upsert, now, timeout.Token);
+                }
+                else
+                {
+                    await DeleteRowAsync(connection, transaction, write.Key, timeout.Token);
+                }
+            }
+
+            await transaction.CommitAsync(timeout.Token);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<string?> CurrentETagAsync(SqliteConnection connection, SqliteTransaction transaction, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""SELECT etag FROM "{_table}" WHERE key = $key AND (expires_at IS NULL OR expires_at > $now);""";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, StateUpsert upsert, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO "{_table}" (key, value, etag, expires_at, updated_at) VALUES ($key, $value, $etag, $expiresAt, $now)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at, updated_at = excluded.updated_at;
+            """;
+        command.Parameters.AddWithValue("$key", upsert.Key);
+        command.Parameters.AddWithValue("$value", upsert.Value);
+        command.Parameters.AddWithValue("$etag", Guid.NewGuid().ToString());
+        command.Parameters.AddWithValue("$expiresAt", (object?)StateTtl.ExpiresAt(upsert.Metadata, now)?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task DeleteRowAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""DELETE FROM "{_table}" WHERE key = $key;""";
+        command.Parameters.AddWithValue("$key", key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // busy_timeout is per connection: how long SQLite itself waits for another connection's lock.
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task CleanupLoopAsync(TimeSpan interval, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await DeleteExpiredAsync(stopping);
+                }
+                catch (SqliteException)
+                {
+                    // Typically the database stayed busy past the timeout; the next tick tries again, and expired
+                    // rows read as missing meanwhile.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private CancellationTokenSource Timeout(CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(_timeout);
+        return source;
+    }
+
+    /// <summary><c>connectionString</c> is a file path or an ADO.NET connection string (<c>Data Source=...</c>);
+    /// a relative file is resolved against the sidecar's working directory.</summary>
+    private static SqliteConnectionStringBuilder ConnectionString(ComponentContext context)
+    {
+        var value = context.Required("connectionString");
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = value.Contains('=', StringComparison.Ordinal) ? new SqliteConnectionStringBuilder(value) : new SqliteConnectionStringBuilder();
+        }
+        catch (ArgumentException e)
+        {
+            throw context.Invalid("connectionString", $"is neither a file path nor a valid connection string: {e.Message}");
+        }
+
+        if (string.IsNullOrEmpty(builder.DataSource))
+        {
+            builder = new SqliteConnectionStringBuilder { DataSource = value };
+        }
+
+        if (builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw context.Invalid("connectionString", "in-memory SQLite databases are not supported; use a state.in-memory component instead");
+        }
+
+        if (builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw context.Invalid("connectionString", "SQLite URI filenames (file:...) are not supported; give a file path or 'Data Source=<path>'");
+        }
+
+        builder.DataSource = context.ResolvePath(builder.DataSource);
+        return builder;
+    }
+
+    /// <summary>A Go duration (<c>30s</c>) or, as daprd also accepts for these fields, a bare number of seconds.</summary>
+    private static TimeSpan SecondsOrDuration(ComponentContext context, string name, TimeSpan fallback) =>
+        context.Optional(name) is { } text && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : context.Duration(name, fallback);
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex TableName();
+}
