@@ -199,6 +199,8 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapMetadataApi();
         app.MapShutdownApi();
         app.MapSecretsApi();
+        app.MapInternalInvokeApi();
+        app.MapInvokeApi();
         return (app, publicListen!, internalListen!);
     }
 
