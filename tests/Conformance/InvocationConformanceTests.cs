@@ -38,6 +38,19 @@ public sealed class InvocationConformanceTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var received = await pair.App.WaitForAsync(r => r.Path == "/api/v1/add");
         Assert.Equal("?a=1&b=two%20words&b=3&empty=", received.Query);
+        Assert.Null(received.Header("Content-Type"));
+    }
+
+    [Fact]
+    public async Task A_large_body_is_streamed_through_intact()
+    {
+        await using var pair = await InvocationPair.StartAsync();
+        var payload = new string('x', 3 * 1024 * 1024);
+        using var response = await pair.Caller.Client.PutAsync("/v1.0/invoke/callee/method/upload", Json.Body(payload, "application/octet-stream"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = await pair.App.WaitForAsync(r => r.Path == "/upload");
+        Assert.Equal(payload.Length, received.Body.Length);
+        Assert.Equal("application/octet-stream", received.Header("Content-Type"));
     }
 
     [Fact]
@@ -283,11 +296,13 @@ public sealed class InvocationConformanceTests
 
         for (var i = 0; i < 6; i++)
         {
-            using var response = await pair.Caller.Client.GetAsync($"/v1.0/invoke/callee/method/failover/{i}");
+            using var response = await pair.Caller.Client.PostAsync($"/v1.0/invoke/callee/method/failover/{i}", Json.Body($$"""{"call":{{i}}}"""));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Equal(6, pair.App.Received.Count(r => r.Path.StartsWith("/failover/", StringComparison.Ordinal)));
+        var received = pair.App.Received.Where(r => r.Path.StartsWith("/failover/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, received.Count);
+        Assert.All(received, r => Assert.Equal($$"""{"call":{{r.Path["/failover/".Length..]}}}""", r.Body));
     }
 
     [Fact]
