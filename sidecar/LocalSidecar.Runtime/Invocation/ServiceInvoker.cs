@@ -90,7 +90,7 @@ public sealed class ServiceInvoker : IDisposable
             }
             catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
             {
-                failure = $"timeout: no answer within {timeout}";
+                failure = $"timeout: no answer within {timeout!.Value.TotalMilliseconds:0}ms";
             }
 
             if (retry is null || !retry.AllowsAnotherAttempt(retries))
