@@ -1,29 +1,35 @@
 using LocalSidecar.Components;
 using LocalSidecar.Hosting;
+using LocalSidecar.Runner;
 
 // The local sidecar's command line: one sidecar (daprd-style flags), or `run -f dapr.yaml` for Multi-App Run.
+if (args is ["--help" or "-h" or "help"])
+{
+    Console.WriteLine(SidecarCommandLine.Usage);
+    return 0;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+    System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    });
+
+if (args is ["run", .. var runArgs])
+{
+    return await RunCommand.RunAsync(runArgs, new RunnerOptions(), Console.Error, stop.Token);
+}
+
 try
 {
-    if (args is ["--help" or "-h" or "help"])
-    {
-        Console.WriteLine(SidecarCommandLine.Usage);
-        return 0;
-    }
-
     var options = SidecarCommandLine.Parse(args, Environment.GetEnvironmentVariable);
-    using var stop = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.Cancel();
-    };
-    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-        System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
-
     await using var sidecar = await Sidecar.StartAsync(options, stop.Token);
     await Task.WhenAny(sidecar.Stopped, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
     return 0;

@@ -201,6 +201,10 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapShutdownApi();
         app.MapSecretsApi();
         app.MapStateApi();
+        app.MapInternalInvokeApi();
+
+        // Last: its fallback catches every route no building block claimed (the dapr-app-id header form).
+        app.MapInvokeApi();
         return (app, publicListen!, internalListen!);
     }
 

@@ -4,6 +4,7 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
+using Serilog.Formatting;
 using Serilog.Formatting.Json;
 
 namespace LocalSidecar.Logging;
@@ -12,7 +13,8 @@ namespace LocalSidecar.Logging;
 /// the W3C trace and span ids.</summary>
 public static class SidecarLogging
 {
-    public static ILoggerFactory CreateJsonLoggerFactory(string appId, Microsoft.Extensions.Logging.LogLevel level)
+    /// <param name="output">Where the JSON lines go; null is the console.</param>
+    public static ILoggerFactory CreateJsonLoggerFactory(string appId, Microsoft.Extensions.Logging.LogLevel level, TextWriter? output = null)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilog(level))
@@ -22,7 +24,9 @@ public static class SidecarLogging
             .Enrich.WithProperty("app_id", appId)
             .Enrich.WithProperty("scope", "dapr.runtime")
             .Enrich.With<ActivityEnricher>();
-        configuration = configuration.WriteTo.Console(new JsonFormatter(renderMessage: true));
+        configuration = output is null
+            ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true))
+            : configuration.WriteTo.Sink(new TextWriterSink(new JsonFormatter(renderMessage: true), output));
         return new SerilogLoggerFactory(configuration.CreateLogger(), dispose: true);
     }
 
@@ -44,6 +48,20 @@ public static class SidecarLogging
             {
                 logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("trace_id", activity.TraceId.ToHexString()));
                 logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("span_id", activity.SpanId.ToHexString()));
+            }
+        }
+    }
+
+    private sealed class TextWriterSink(ITextFormatter formatter, TextWriter output) : ILogEventSink
+    {
+        private readonly Lock _gate = new();
+
+        public void Emit(LogEvent logEvent)
+        {
+            lock (_gate)
+            {
+                formatter.Format(logEvent, output);
+                output.Flush();
             }
         }
     }

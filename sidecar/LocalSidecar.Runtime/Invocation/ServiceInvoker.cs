@@ -1,0 +1,172 @@
+using System.Net;
+using System.Diagnostics;
+using LocalSidecar.Api;
+using LocalSidecar.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LocalSidecar.Invocation;
+
+/// <summary>The caller side of service invocation: resolves the target app id, picks an instance round-robin and
+/// calls that instance's sidecar over HTTP on its internal port, applying the app's resiliency retry and timeout.
+/// A call to this sidecar's own app id goes straight to its app, as daprd does.</summary>
+public sealed class ServiceInvoker : IDisposable
+{
+    /// <summary>Instances tried per call when connecting fails (a replica that just went away).</summary>
+    private const int InstanceAttempts = 3;
+
+    private const string HostAddress = "127.0.0.1";
+
+    private static readonly string HostName = Dns.GetHostName();
+
+    private readonly SidecarContext _context;
+    private readonly AppForwarder _local;
+    private readonly RoundRobinBalancer _balancer = new();
+    private readonly HttpClient _hop;
+    private readonly ILogger _logger;
+
+    public ServiceInvoker(SidecarContext context, AppForwarder local)
+    {
+        _context = context;
+        _local = local;
+        _logger = context.LoggerFactory.CreateLogger("LocalSidecar.Invocation");
+        _hop = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            // traceparent is set explicitly per hop; the handler must not replace it with the ambient activity.
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>Invokes <paramref name="methodPath"/> on <paramref name="rawTarget"/> and writes the outcome to the
+    /// caller: the target's response unchanged, or 500 <c>ERR_DIRECT_INVOKE</c>.</summary>
+    public async Task InvokeAsync(HttpContext http, string rawTarget, PathString methodPath)
+    {
+        if (!InvocationTarget.TryParse(rawTarget, out var target, out var invalid))
+        {
+            await FailAsync(http, rawTarget, invalid);
+            return;
+        }
+
+        var request = http.Request;
+        var retry = _context.Resiliency.AppRetry(target.AppId);
+        var timeout = _context.Resiliency.AppTimeout(target.AppId);
+        var body = retry is null ? RequestBody.Streamed(request) : await RequestBody.BufferedAsync(request, http.RequestAborted);
+        var pathAndQuery = methodPath.ToUriComponent() + request.QueryString.ToUriComponent();
+        var retries = 0;
+        var delay = TimeSpan.Zero;
+        while (true)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            if (timeout is { } limit)
+            {
+                attempt.CancelAfter(limit);
+            }
+
+            string failure;
+            try
+            {
+                using var response = await SendAsync(request, target.AppId, pathAndQuery, body, attempt.Token);
+                var code = (int)response.StatusCode;
+                var failedStatus = code is < 200 or >= 400;
+                if (!failedStatus || retry is null || !retry.AllowsAnotherAttempt(retries))
+                {
+                    await HttpForwarding.RelayAsync(response, http.Response, attempt.Token);
+                    return;
+                }
+
+                failure = $"app answered {code}";
+            }
+            catch (InvocationFailedException e)
+            {
+                failure = e.Message;
+            }
+            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+            {
+                failure = $"timeout: no answer within {timeout!.Value.TotalMilliseconds:0}ms";
+            }
+
+            if (retry is null || !retry.AllowsAnotherAttempt(retries))
+            {
+                await FailAsync(http, rawTarget, failure);
+                return;
+            }
+
+            retries++;
+            delay = retry.DelayBefore(retries, delay);
+            _logger.LogDebug("Invocation of {AppId} failed ({Failure}); retry {Retry} of policy {Policy} in {Delay}", target.AppId, failure, retries, retry.Name, delay);
+            await Task.Delay(delay, http.RequestAborted);
+        }
+    }
+
+    public void Dispose() => _hop.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequest request, string appId, string pathAndQuery, RequestBody body, CancellationToken cancellationToken)
+    {
+        if (appId == _context.AppId)
+        {
+            return await _local.SendAsync(request, pathAndQuery, body, _context.AppId, cancellationToken);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var instances = _context.Options.Environment.NameResolver.Resolve(appId);
+            if (instances.Count == 0)
+            {
+                throw new InvocationFailedException($"couldn't find service: {appId}");
+            }
+
+            var instance = instances[_balancer.Next(appId, instances.Count)];
+            var target = new Uri(instance.InternalBaseUri, $"{Sidecar.InternalPrefix}/invoke{pathAndQuery}");
+            var message = HttpForwarding.CreateRequest(request, target, body.CreateContent());
+            AddHopHeaders(message, appId, request);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _hop.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && attempt < InstanceAttempts)
+            {
+                _logger.LogDebug("Instance {InstanceId} of {AppId} at {Address} is unreachable ({Error}); trying the next one",
+                    instance.InstanceId, appId, instance.InternalBaseUri, e.Message);
+                continue;
+            }
+            catch (HttpRequestException e)
+            {
+                throw new InvocationFailedException(e.Message);
+            }
+
+            if (response.Headers.Contains(InvocationHeaders.TargetSidecarFailure))
+            {
+                using (response)
+                {
+                    throw new InvocationFailedException(await response.Content.ReadAsStringAsync(cancellationToken));
+                }
+            }
+
+            return response;
+        }
+    }
+
+    private void AddHopHeaders(HttpRequestMessage message, string calleeAppId, HttpRequest incoming)
+    {
+        HttpForwarding.Set(message, InvocationHeaders.CallerAppId, _context.AppId);
+        HttpForwarding.Set(message, InvocationHeaders.CalleeAppId, calleeAppId);
+        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(incoming.Headers[InvocationHeaders.TraceParent].ToString()));
+
+        // Appended to any values the caller sent, as daprd does.
+        message.Headers.TryAddWithoutValidation("X-Forwarded-For", HostAddress);
+        message.Headers.TryAddWithoutValidation("X-Forwarded-Host", HostName);
+        message.Headers.TryAddWithoutValidation("Forwarded", $"for={HostAddress};by={HostAddress};host={HostName}");
+    }
+
+    private static Task FailAsync(HttpContext http, string rawTarget, string detail) =>
+        DaprError.Create(StatusCodes.Status500InternalServerError, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {rawTarget}, err: {detail}").ExecuteAsync(http);
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using LocalSidecar.Hosting;
+using LocalSidecar.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace LocalSidecar.Runner;
+
+/// <summary>One running replica of a run-file app: its in-process sidecar and, when the app has a command, its
+/// child process, both working in the app folder. Replica 1 uses the ports of the run file; further replicas get
+/// free ports.</summary>
+public sealed class AppInstance
+{
+    private readonly ILoggerFactory _sidecarLogs;
+    private readonly RunnerOutput _output;
+    private volatile bool _stopping;
+
+    private AppInstance(string name, RunAppSpec app, int? appPort, Sidecar sidecar, ILoggerFactory sidecarLogs, RunnerOutput output)
+    {
+        Name = name;
+        App = app;
+        AppPort = appPort;
+        Sidecar = sidecar;
+        _sidecarLogs = sidecarLogs;
+        _output = output;
+    }
+
+    /// <summary>The app id, with <c>#n</c> when the app is replicated (<c>orders#2</c>).</summary>
+    public string Name { get; }
+
+    public RunAppSpec App { get; }
+
+    public int? AppPort { get; }
+
+    public Sidecar Sidecar { get; }
+
+    /// <summary>Null for an app without a command (only its sidecar runs).</summary>
+    public AppProcess? Process { get; private set; }
+
+    public static async Task<AppInstance> StartAsync(RunAppSpec app, int replica, bool replicated, RunnerOptions options, RunnerOutput output, CancellationToken cancellationToken)
+    {
+        var name = replicated ? $"{app.AppId}#{replica}" : app.AppId;
+        var appPort = replica == 1 ? app.AppPort : app.AppPort is null ? null : FreePort.Next();
+        string? Variable(string key) => app.Env.TryGetValue(key, out var value) ? value : options.ProcessEnvironment(key);
+
+        var sidecarLogs = SidecarLogging.CreateJsonLoggerFactory(app.AppId, app.LogLevel, new PrefixedLineWriter(output, RunnerOutput.SidecarPrefix(name)));
+        Sidecar sidecar;
+        try
+        {
+            sidecar = await Sidecar.StartAsync(new SidecarOptions
+            {
+                AppId = app.AppId,
+                AppPort = appPort,
+                AppProtocol = app.AppProtocol,
+                AppChannelAddress = app.AppChannelAddress,
+                DaprHttpPort = replica == 1 ? app.DaprHttpPort ?? 0 : 0,
+                DaprInternalPort = 0,
+                ResourcesPaths = options.ResourcesPathsOverride.Count > 0 ? options.ResourcesPathsOverride : app.ResourcesPaths,
+                ConfigPath = app.ConfigFilePath,
+                WorkingDirectory = app.AppDirPath,
+                ApiToken = NullIfEmpty(Variable("DAPR_API_TOKEN")),
+                AppApiToken = NullIfEmpty(Variable("APP_API_TOKEN")),
+                EnableAppHealthCheck = app.EnableAppHealthCheck,
+                AppHealthCheckPath = app.AppHealthCheckPath,
+                AppHealthProbeInterval = app.AppHealthProbeInterval,
+                AppHealthProbeTimeout = app.AppHealthProbeTimeout,
+                AppHealthThreshold = app.AppHealthThreshold,
+                LogLevel = app.LogLevel,
+                Environment = options.Environment,
+                LoggerFactory = sidecarLogs,
+            }, cancellationToken);
+        }
+        catch
+        {
+            sidecarLogs.Dispose();
+            throw;
+        }
+
+        var instance = new AppInstance(name, app, appPort, sidecar, sidecarLogs, output);
+        if (app.Command.Count > 0)
+        {
+            try
+            {
+                instance.StartProcess();
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                await instance.StopAsync(options.StopGracePeriod);
+                throw new InvalidOperationException($"app {name}: cannot start '{string.Join(' ', app.Command)}' in {app.AppDirPath}: {e.Message}", e);
+            }
+        }
+
+        return instance;
+    }
+
+    /// <summary>Completes once the app is reachable through its sidecar, or when its process has exited.</summary>
+    public Task WhenReadyOrExitedAsync(CancellationToken cancellationToken)
+    {
+        var ready = Sidecar.Context.AppChannel?.WaitHealthyAsync(cancellationToken) ?? Task.CompletedTask;
+        return Process is null ? ready : Task.WhenAny(ready, Process.Exited);
+    }
+
+    /// <summary>One line for the start-up summary.</summary>
+    public string Describe()
+    {
+        var app = Process is null ? "no command"
+            : Process.Exited.IsCompleted ? $"pid {Process.Id} exited with code {Process.Exited.Result}"
+            : $"pid {Process.Id}";
+        var port = AppPort is { } p ? $" on {App.AppChannelAddress}:{p.ToString(CultureInfo.InvariantCulture)}" : " (no app port)";
+        var state = Sidecar.Context.AppChannel switch
+        {
+            null => "sidecar only",
+            { IsHealthy: true } => "ready",
+            _ => "app not reachable yet",
+        };
+        return $"{Name}: app {app}{port}; Dapr HTTP API on {Sidecar.HttpEndpoint} (sidecar-to-sidecar port {Sidecar.InternalPort}); {state}";
+    }
+
+    public async Task StopAsync(TimeSpan grace)
+    {
+        _stopping = true;
+        if (Process is not null)
+        {
+            await Process.StopAsync(grace);
+        }
+
+        await Sidecar.DisposeAsync();
+        _sidecarLogs.Dispose();
+    }
+
+    private void StartProcess()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["APP_ID"] = App.AppId,
+            ["APP_PORT"] = AppPort?.ToString(CultureInfo.InvariantCulture),
+            ["DAPR_HTTP_PORT"] = Sidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
+            // The local sidecar serves no gRPC API, so no gRPC port is advertised.
+            ["DAPR_GRPC_PORT"] = null,
+            ["APP_CHANNEL_ADDRESS"] = App.AppChannelAddress,
+            ["APP_PROTOCOL"] = App.AppProtocol,
+        };
+        foreach (var (key, value) in App.Env)
+        {
+            environment[key] = value;
+        }
+
+        var prefix = RunnerOutput.AppPrefix(Name);
+        Process = AppProcess.Start(App.Command, App.AppDirPath, environment, line => _output.Line(prefix, line));
+        _output.Runner($"started app {Name}: '{string.Join(' ', App.Command)}' (pid {Process.Id}) in {App.AppDirPath}");
+        var process = Process;
+        _ = process.Exited.ContinueWith(exited =>
+        {
+            if (!_stopping)
+            {
+                _output.Runner($"app {Name} (pid {process.Id}) exited with code {exited.Result}; the other apps keep running");
+            }
+        }, TaskScheduler.Default);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

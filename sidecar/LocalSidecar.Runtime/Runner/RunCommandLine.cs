@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace LocalSidecar.Runner;
+
+/// <summary>The arguments of <c>LocalSidecar run</c>.</summary>
+public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> ResourcesPaths, IReadOnlyDictionary<string, int> Replicas)
+{
+    public const string Usage = """
+        usage: LocalSidecar run [-f <dapr.yaml | folder>] [--resources-path <dir>]... [--replicas <appId>=<n>]...
+
+        Runs a Dapr Multi-App Run file: every app with a local sidecar started in this process. Apps and sidecars
+        start in the app's appDirPath; app output lines are prefixed '== APP - <appId> ==', sidecar logs
+        '== DAPR - <appId> =='. Ctrl-C or SIGTERM stops every app (SIGTERM, then kill after 5s) and sidecar.
+
+          -f, --file <path>           the run file, or a folder holding dapr.yaml (default: the current folder)
+          --resources-path <dir>      replaces the resources paths of every app; repeatable
+          --replicas <appId>=<n>      run n instances of an app; replicas 2..n get free app and sidecar ports,
+                                      and invocations of the app id are spread round-robin over them; repeatable
+
+        Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL and its env;
+        DAPR_API_TOKEN/APP_API_TOKEN pass through. DAPR_GRPC_PORT is not set: the local sidecar serves HTTP only.
+        """;
+
+    public static RunCommandLine Parse(IReadOnlyList<string> args, string currentDirectory)
+    {
+        string? file = null;
+        var resources = new List<string>();
+        var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (name, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
+                ? (args[i][..eq], args[i][(eq + 1)..])
+                : (args[i], null);
+            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value\n{Usage}"));
+            switch (name)
+            {
+                case "-f" or "--file" or "--run-file":
+                    file = Value();
+                    break;
+                case "--resources-path" or "--components-path":
+                    resources.Add(Path.GetFullPath(Value(), currentDirectory));
+                    break;
+                case "--replicas":
+                    var (appId, count) = Replica(Value());
+                    replicas[appId] = count;
+                    break;
+                default:
+                    throw new ArgumentException($"unexpected argument '{args[i]}'\n{Usage}");
+            }
+        }
+
+        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas);
+    }
+
+    private static (string AppId, int Count) Replica(string value)
+    {
+        var parts = value.Split('=');
+        return parts is [{ Length: > 0 } appId, var n] && int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 1
+            ? (appId, count)
+            : throw new ArgumentException($"--replicas '{value}' is not <appId>=<count> with a count of at least 1");
+    }
+}

@@ -1,0 +1,29 @@
+using LocalSidecar.Hosting;
+
+namespace LocalSidecar.Runner;
+
+/// <summary>How <see cref="MultiAppRunner"/> runs a run file: command-line overrides and the process-level pieces
+/// (environment, console) that tests replace.</summary>
+public sealed record RunnerOptions
+{
+    /// <summary>When not empty, replaces the resources paths of every app (<c>--resources-path</c>).</summary>
+    public IReadOnlyList<string> ResourcesPathsOverride { get; init; } = [];
+
+    /// <summary>Instances per app id (<c>--replicas orders=2</c>); apps not listed run once.</summary>
+    public IReadOnlyDictionary<string, int> Replicas { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Shared by every sidecar of the run, so they resolve each other and share in-memory brokers.</summary>
+    public SidecarEnvironment Environment { get; init; } = SidecarEnvironment.Process;
+
+    public TextWriter Output { get; init; } = Console.Out;
+
+    /// <summary>The runner's own environment, inherited by the apps; <c>DAPR_API_TOKEN</c> and <c>APP_API_TOKEN</c>
+    /// are read from it (unless an app's <c>env</c> sets them).</summary>
+    public Func<string, string?> ProcessEnvironment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>How long to wait for the apps to become reachable before printing the summary anyway.</summary>
+    public TimeSpan AppStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Between SIGTERM and kill when stopping an app.</summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+}
