@@ -199,6 +199,7 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapMetadataApi();
         app.MapShutdownApi();
         app.MapSecretsApi();
+        app.MapPublishApi();
         return (app, publicListen!, internalListen!);
     }
 
