@@ -26,6 +26,8 @@ public sealed class EventDelivery(
 
     public async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
+        // Waiting first means expiry is judged when delivery becomes possible, not when the message was taken.
+        await channel.WaitHealthyAsync(cancellationToken);
         JsonObject cloudEvent;
         ReadOnlyMemory<byte> body;
         if (_rawPayload)
