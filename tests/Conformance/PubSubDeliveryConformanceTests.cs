@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Conformance.Harness;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace Conformance;
@@ -286,6 +287,40 @@ public sealed class PubSubDeliveryConformanceTests
         await using var app = await PubSubScenario.StartAppAsync("[]", port: port);
         await PubSubScenario.EventuallyAsync(() => PubSubScenario.EventsOf(app, "/early").Count == 5, "all five events");
         Assert.Equal([0, 1, 2, 3, 4], PubSubScenario.EventsOf(app, "/early").Select(e => e["data"]!["n"]!.GetValue<int>()).ToArray());
+    }
+
+    [Fact]
+    public async Task Nothing_is_delivered_while_the_app_is_unhealthy()
+    {
+        SidecarHarness.RequireInProcess();
+        using var folder = new TempResources();
+        folder.Write("subscription.yaml", Declarative("guarded", "/guarded"));
+        var healthy = false;
+        var deliveredWhileUnhealthy = 0;
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            a.MapGet("/healthz", () => Volatile.Read(ref healthy) ? Results.Ok() : Results.StatusCode(503));
+            a.MapGet("/dapr/subscribe", () => Results.Json(Array.Empty<object>()));
+            a.MapPost("/guarded", () =>
+            {
+                if (!Volatile.Read(ref healthy))
+                {
+                    Interlocked.Increment(ref deliveredWhileUnhealthy);
+                }
+
+                return Results.Ok();
+            });
+        });
+        await using var sidecar = await SidecarHarness.StartAsync("guarded-app", app, [SidecarHarness.ResourcesPath, folder.Path],
+            configure: o => o with { EnableAppHealthCheck = true, AppHealthProbeInterval = TimeSpan.FromMilliseconds(50) });
+        for (var n = 0; n < 3; n++)
+        {
+            await PubSubScenario.PublishAsync(sidecar, "guarded", $$"""{"n":{{n}}}""");
+        }
+
+        Volatile.Write(ref healthy, true);
+        await PubSubScenario.EventuallyAsync(() => PubSubScenario.EventsOf(app, "/guarded").Count == 3, "delivery once healthy");
+        Assert.Equal(0, deliveredWhileUnhealthy);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ public sealed partial class PubSubEnvelopeConformanceTests
     private const string Subscriptions = """
         [
           {"pubsubname":"pubsub","topic":"envelope","route":"/envelope"},
-          {"pubsubname":"pubsub","topic":"raw","route":"/raw","metadata":{"rawPayload":"true"}}
+          {"pubsubname":"pubsub","topic":"raw","route":"/raw","metadata":{"rawPayload":"true"}},
+          {"pubsubname":"pubsub","topic":"orders/eu","route":"/nested"}
         ]
         """;
 
@@ -43,6 +44,15 @@ public sealed partial class PubSubEnvelopeConformanceTests
         Assert.InRange(DateTimeOffset.Parse(time, CultureInfo.InvariantCulture), before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Null(e["expiration"]);
         Assert.Null(e["data_base64"]);
+    }
+
+    [Fact]
+    public async Task A_topic_with_slashes_is_delivered_under_its_full_name()
+    {
+        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await scenario.PublishAsync("orders/eu", "{}");
+        var (_, e) = await scenario.WaitForEventAsync("/nested");
+        Assert.Equal("orders/eu", e["topic"]!.GetValue<string>());
     }
 
     [Fact]

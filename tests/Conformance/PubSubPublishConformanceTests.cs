@@ -66,10 +66,24 @@ public sealed class PubSubPublishConformanceTests
     [Fact]
     public async Task Empty_pubsub_name_is_404_ERR_PUBSUB_EMPTY()
     {
+        // daprd's router has no route without a pubsub segment (the request falls through to invocation).
+        SidecarHarness.RequireInProcess();
         await using var sidecar = await SidecarHarness.StartAsync();
-        using var response = await sidecar.Client.PostAsync("/v1.0/publish//orders", Json.Body("{}"));
+        using var response = await sidecar.Client.PostAsync("/v1.0/publish/", Json.Body("{}"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("ERR_PUBSUB_EMPTY", await Json.ErrorCodeAsync(response));
+    }
+
+    [Fact]
+    public async Task Double_slashes_are_collapsed_and_escaped_slashes_belong_to_the_topic()
+    {
+        await using var sidecar = await SidecarHarness.StartAsync();
+        using var collapsed = await sidecar.Client.PostAsync("/v1.0/publish//pubsub//orders", Json.Body("{}"));
+        Assert.Equal(HttpStatusCode.NoContent, collapsed.StatusCode);
+        using var unknown = await sidecar.Client.PostAsync("/v1.0/publish/pub%2Fsub/orders", Json.Body("{}"));
+        var error = await Json.ReadAsync(unknown);
+        Assert.Equal("ERR_PUBSUB_NOT_FOUND", error["errorCode"]!.GetValue<string>());
+        Assert.Equal("pubsub pub/sub not found", error["message"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LocalSidecar.Components.PubSub;
 using LocalSidecar.Hosting;
 using LocalSidecar.Messaging;
@@ -10,7 +11,7 @@ namespace LocalSidecar.Api;
 
 /// <summary><c>POST|PUT /v1.0/publish/{pubsub}/{topic}</c> (dapr-api-facts.md §3.1–3.3): wraps the body in a
 /// CloudEvent (unless <c>metadata.rawPayload=true</c>) and hands it with the metadata to the pub/sub component.</summary>
-public static class PublishApi
+public static partial class PublishApi
 {
     private const string Prefix = "/v1.0/publish";
 
@@ -94,18 +95,22 @@ public static class PublishApi
     }
 
     /// <summary>Splits the raw path after <c>/v1.0/publish/</c> at its first slash and unescapes each part as
-    /// daprd does (query unescaping: <c>%2F</c> is a slash, <c>+</c> a space), so topics may contain slashes.</summary>
+    /// daprd does (double slashes collapsed; query unescaping: <c>%2F</c> is a slash, <c>+</c> a space), so topics
+    /// may contain slashes.</summary>
     private static (string PubsubName, string Topic) ParseTarget(HttpContext http)
     {
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "";
         var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query >= 0 ? raw[..query] : raw;
+        var path = RepeatedSlashes().Replace(query >= 0 ? raw[..query] : raw, "/");
         var rest = path.Length > Prefix.Length ? path[(Prefix.Length + 1)..] : "";
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var pubsub = slash >= 0 ? rest[..slash] : rest;
         var topic = slash >= 0 ? rest[(slash + 1)..].TrimEnd('/') : "";
         return (Unescape(pubsub), Unescape(topic));
     }
+
+    [GeneratedRegex("/{2,}")]
+    private static partial Regex RepeatedSlashes();
 
     private static string Unescape(string part) => Uri.UnescapeDataString(part.Replace('+', ' '));
 
