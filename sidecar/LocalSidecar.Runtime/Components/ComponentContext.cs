@@ -1,5 +1,7 @@
 using System.Globalization;
 using LocalSidecar.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LocalSidecar.Components;
 
@@ -22,6 +24,9 @@ public sealed class ComponentContext(
     public string AppId { get; } = appId;
 
     public SidecarEnvironment Environment { get; } = environment;
+
+    /// <summary>The sidecar's log, for what a component reports on its own (such as discarding a message).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     public string? Optional(string name) => Metadata.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 

@@ -43,7 +43,7 @@ public sealed class ComponentRegistry : IAsyncDisposable
                 var instance = (IComponent)Activator.CreateInstance(KnownTypes[spec.Type])!;
                 try
                 {
-                    await instance.InitAsync(new ComponentContext(spec, metadata, appId, workingDirectory, environment), cancellationToken);
+                    await instance.InitAsync(new ComponentContext(spec, metadata, appId, workingDirectory, environment) { Logger = logger }, cancellationToken);
                 }
                 catch (Exception e) when (spec.IgnoreErrors)
                 {

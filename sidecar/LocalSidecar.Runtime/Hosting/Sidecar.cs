@@ -201,6 +201,7 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapShutdownApi();
         app.MapSecretsApi();
         app.MapStateApi();
+        app.MapPublishApi();
         app.MapInternalInvokeApi();
 
         // Last: its fallback catches every route no building block claimed (the dapr-app-id header form).

@@ -23,6 +23,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Received { get; } = new();
 
+    /// <summary>What reached the app from callers, leaving out what its own sidecar asks on its own account
+    /// (<c>GET /dapr/subscribe</c>, <c>GET /dapr/config</c>).</summary>
+    public IEnumerable<RecordedRequest> ReceivedFromCallers => Received.Where(r => !r.Path.StartsWith("/dapr/", StringComparison.Ordinal));
+
     public static async Task<TestApp> StartAsync(Action<WebApplication> map, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();

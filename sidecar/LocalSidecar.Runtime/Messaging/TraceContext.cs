@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace LocalSidecar.Messaging;
+
+/// <summary>W3C trace context (<c>traceparent</c>, <c>tracestate</c>) as carried in CloudEvents and headers.</summary>
+public sealed record TraceContext(string Traceparent, string Tracestate)
+{
+    /// <summary>A span under the caller's <c>traceparent</c> when it is valid, else the root of a new trace.</summary>
+    public static TraceContext ChildOf(string? traceparent, string? tracestate)
+    {
+        var parent = TryParse(traceparent, out var traceId, out var flags);
+        var child = parent
+            ? $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}"
+            : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        return new TraceContext(child, parent ? tracestate ?? "" : "");
+    }
+
+    /// <summary>A span under <paramref name="traceparent"/>, or null when it is not a valid traceparent.</summary>
+    public static string? ChildSpan(string? traceparent) =>
+        TryParse(traceparent, out var traceId, out var flags) ? $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}" : null;
+
+    private static bool TryParse(string? traceparent, out string traceId, out string flags)
+    {
+        traceId = "";
+        flags = "";
+        var parts = traceparent?.Split('-');
+        if (parts is not [{ Length: 2 } version, { Length: 32 } trace, { Length: 16 } span, { Length: 2 } traceFlags]
+            || version == "ff" || !new[] { version, trace, span, traceFlags }.All(IsLowerHex)
+            || trace.All(c => c == '0') || span.All(c => c == '0'))
+        {
+            return false;
+        }
+
+        traceId = trace;
+        flags = traceFlags;
+        return true;
+    }
+
+    private static bool IsLowerHex(string s) => s.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+}

@@ -1,0 +1,65 @@
+using Conformance.Harness;
+using Microsoft.AspNetCore.Http;
+
+namespace Conformance;
+
+/// <summary>dapr-api-facts.md §3.10: one consumer group per app id. Sidecars sharing an environment share the
+/// <c>pubsub.in-memory</c> broker, as the sidecars of one runner process do.</summary>
+public sealed class PubSubConsumerGroupConformanceTests
+{
+    private const string Subscription = """[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""";
+
+    [Fact]
+    public async Task Replicas_of_one_app_id_compete_and_each_other_app_id_gets_every_message()
+    {
+        SidecarHarness.RequireInProcess();
+        var environment = SidecarHarness.NewEnvironment();
+        async Task<IResult> SlowHandler(HttpContext _)
+        {
+            await Task.Delay(5);
+            return Results.Ok();
+        }
+
+        await using var replicaA = await PubSubScenario.StartAsync(Subscription, SlowHandler, appId: "orders", environment: environment);
+        await using var replicaB = await PubSubScenario.StartAsync(Subscription, SlowHandler, appId: "orders", environment: environment);
+        await using var audit = await PubSubScenario.StartAsync(Subscription, appId: "audit", environment: environment);
+
+        const int count = 50;
+        for (var n = 0; n < count; n++)
+        {
+            await audit.PublishAsync("orders", $$"""{"n":{{n}}}""");
+        }
+
+        await PubSubScenario.EventuallyAsync(() => audit.Events("/orders").Count == count, "the audit app to get every message");
+        await PubSubScenario.EventuallyAsync(() => replicaA.Events("/orders").Count + replicaB.Events("/orders").Count == count, "the orders replicas to share every message");
+        var shared = replicaA.Events("/orders").Concat(replicaB.Events("/orders")).Select(e => e["data"]!["n"]!.GetValue<int>()).Order();
+        Assert.Equal(Enumerable.Range(0, count), shared);
+        Assert.NotEmpty(replicaA.Events("/orders"));
+        Assert.NotEmpty(replicaB.Events("/orders"));
+        Assert.Equal(Enumerable.Range(0, count), audit.Events("/orders").Select(e => e["data"]!["n"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Sidecars_of_different_environments_do_not_share_messages()
+    {
+        await using var subscriber = await PubSubScenario.StartAsync(Subscription, appId: "isolated");
+        await using var publisher = await SidecarHarness.StartAsync("elsewhere");
+        await PubSubScenario.PublishAsync(publisher, "orders", """{"from":"elsewhere"}""");
+        await subscriber.PublishAsync("orders", """{"from":"here"}""");
+        await subscriber.WaitForEventAsync("/orders");
+        Assert.Equal("here", Assert.Single(subscriber.Events("/orders"))["data"]!["from"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_group_whose_only_member_left_keeps_its_messages_for_the_next_member()
+    {
+        SidecarHarness.RequireInProcess();
+        var environment = SidecarHarness.NewEnvironment();
+        await using var publisher = await SidecarHarness.StartAsync("publisher", environment: environment);
+        await (await PubSubScenario.StartAsync(Subscription, appId: "restarting", environment: environment)).DisposeAsync();
+
+        await PubSubScenario.PublishAsync(publisher, "orders", """{"n":1}""");
+        await using var restarted = await PubSubScenario.StartAsync(Subscription, appId: "restarting", environment: environment);
+        await restarted.WaitForEventAsync("/orders", e => e["data"]!["n"]!.GetValue<int>() == 1);
+    }
+}
