@@ -3,11 +3,14 @@ using System.Diagnostics;
 namespace Sidecar.Bench;
 
 /// <summary>Open-loop load: requests start on a fixed schedule whether or not earlier ones finished, so a slow
-/// response cannot hide the queueing it causes (no coordinated omission). Latency is measured from the scheduled
-/// start.</summary>
+/// response cannot hold back the requests behind it. Several kinds of request take turns slot by slot, so a
+/// measurement and its baseline see the same machine at the same moments. Latency is measured from each request's
+/// actual start, so the timer's own lateness is not charged to the system under test.</summary>
 public static class FixedRateLoad
 {
-    public static async Task<Percentiles> RunAsync(int requestsPerSecond, TimeSpan duration, Func<Task> request)
+    /// <summary>Runs <paramref name="kinds"/> in turn at <paramref name="requestsPerSecond"/> in total and returns the
+    /// latencies of each kind.</summary>
+    public static async Task<Percentiles[]> RunAsync(int requestsPerSecond, TimeSpan duration, params Func<Task>[] kinds)
     {
         var total = (int)(requestsPerSecond * duration.TotalSeconds);
         var latencies = new double[total];
@@ -23,14 +26,16 @@ public static class FixedRateLoad
             }
 
             var index = i;
+            var request = kinds[i % kinds.Length];
             inFlight[i] = Task.Run(async () =>
             {
+                var started = clock.Elapsed;
                 await request();
-                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
+                latencies[index] = (clock.Elapsed - started).TotalMilliseconds;
             });
         }
 
         await Task.WhenAll(inFlight);
-        return new Percentiles(latencies);
+        return kinds.Select((_, k) => new Percentiles(latencies.Where((_, i) => i % kinds.Length == k))).ToArray();
     }
 }

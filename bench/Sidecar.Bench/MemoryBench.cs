@@ -10,10 +10,13 @@ using Microsoft.Extensions.Logging;
 namespace Sidecar.Bench;
 
 /// <summary>Resident memory of one local sidecar process (the CLI with the embedded default components) after it has
-/// served a mixed workload, against a bare ASP.NET app process that served as many requests.</summary>
+/// served a mixed workload, against a bare ASP.NET app process that served as many requests; and the memory each
+/// additional sidecar costs when, as under the runner, several share one process.</summary>
 public static class MemoryBench
 {
     public const int Requests = 3000;
+
+    public const int SharedSidecars = 6;
 
     public static async Task<MemoryResult> RunAsync(string repoRoot)
     {
@@ -24,19 +27,23 @@ public static class MemoryBench
         }
 
         var sidecarPort = FreePort();
+        var localProfile = Path.Combine(repoRoot, "components", "local");
         var sidecarKb = await MeasureAsync(
             sidecarDll,
-            ["--app-id", "memory-bench", "--dapr-http-port", sidecarPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--resources-path", "."],
-            Path.Combine(repoRoot, "components", "local"),
-            sidecarPort,
+            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(sidecarPort), "--resources-path", "."],
+            localProfile,
+            [sidecarPort],
             SidecarWorkloadAsync);
+
+        var oneHostedKb = await MeasureHostedAsync(1, localProfile);
+        var manyHostedKb = await MeasureHostedAsync(SharedSidecars, localProfile);
 
         var baselinePort = FreePort();
         var baselineKb = await MeasureAsync(
             typeof(MemoryBench).Assembly.Location,
-            ["--minimal-app", baselinePort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["--minimal-app", Invariant(baselinePort)],
             repoRoot,
-            baselinePort,
+            [baselinePort],
             async client =>
             {
                 for (var i = 0; i < Requests; i++)
@@ -44,7 +51,44 @@ public static class MemoryBench
                     (await client.GetAsync("/")).EnsureSuccessStatusCode();
                 }
             });
-        return new MemoryResult(sidecarKb, baselineKb);
+        return new MemoryResult(sidecarKb, baselineKb, oneHostedKb, manyHostedKb);
+    }
+
+    /// <summary>The hosting process for the shared measurement: <paramref name="count"/> sidecars in one process, as the
+    /// runner hosts them, on consecutive ports from <paramref name="basePort"/>.</summary>
+    public static async Task HostSidecarsAsync(int count, int basePort)
+    {
+        var environment = new LocalSidecar.Hosting.SidecarEnvironment(
+            new LocalSidecar.NameResolution.FileNameResolver(Path.Combine(Path.GetTempPath(), "sidecart-bench", Guid.NewGuid().ToString("N"))));
+        for (var i = 0; i < count; i++)
+        {
+            await LocalSidecar.Hosting.Sidecar.StartAsync(new LocalSidecar.Hosting.SidecarOptions
+            {
+                AppId = $"memory-bench-{i}",
+                DaprHttpPort = basePort + i,
+                ResourcesPaths = ["."],
+                Environment = environment,
+                LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+            });
+        }
+
+        await Task.Delay(Timeout.Infinite);
+    }
+
+    private static Task<long> MeasureHostedAsync(int count, string localProfile)
+    {
+        var basePort = FreePort();
+        while (!Enumerable.Range(basePort, count).All(IsFree))
+        {
+            basePort = FreePort();
+        }
+
+        return MeasureAsync(
+            typeof(MemoryBench).Assembly.Location,
+            ["--host-sidecars", Invariant(count), Invariant(basePort)],
+            localProfile,
+            Enumerable.Range(basePort, count).ToArray(),
+            SidecarWorkloadAsync);
     }
 
     /// <summary>The baseline process: an empty ASP.NET app answering one route, nothing else.</summary>
@@ -77,7 +121,7 @@ public static class MemoryBench
         }
     }
 
-    private static async Task<long> MeasureAsync(string dll, string[] args, string workingDirectory, int port, Func<HttpClient, Task> workload)
+    private static async Task<long> MeasureAsync(string dll, string[] args, string workingDirectory, int[] ports, Func<HttpClient, Task> workload)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -100,30 +144,13 @@ public static class MemoryBench
         process.BeginErrorReadLine();
         try
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (true)
+            foreach (var port in ports)
             {
-                try
-                {
-                    if ((await client.GetAsync("/v1.0/healthz")).IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                }
-
-                if (process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"{Path.GetFileName(dll)} did not start: {errors}");
-                }
-
-                await Task.Delay(50);
+                using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                await WaitHealthyAsync(client, process, errors);
+                await workload(client);
             }
 
-            await workload(client);
             await Task.Delay(500);
             return ResidentKilobytes(process.Id);
         }
@@ -131,6 +158,47 @@ public static class MemoryBench
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
+        }
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient client, Process process, System.Text.StringBuilder errors)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync("/v1.0/healthz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+            }
+
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{process.StartInfo.ArgumentList[0]} did not start: {errors}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 
@@ -148,4 +216,8 @@ public static class MemoryBench
     }
 }
 
-public sealed record MemoryResult(long SidecarKilobytes, long BaselineKilobytes);
+public sealed record MemoryResult(long SidecarKilobytes, long BaselineKilobytes, long OneHostedKilobytes, long ManyHostedKilobytes)
+{
+    /// <summary>What each sidecar beyond the first adds to a process that hosts several (the runner's case).</summary>
+    public double PerAdditionalHostedKilobytes => (ManyHostedKilobytes - OneHostedKilobytes) / (double)(MemoryBench.SharedSidecars - 1);
+}

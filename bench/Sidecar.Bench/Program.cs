@@ -1,12 +1,16 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Sidecar.Bench;
 
 // `make bench`: measures the local sidecar against baselines taken in the same run and writes bench/results/.
 if (args is ["--minimal-app", var port])
 {
     await MemoryBench.RunMinimalAppAsync(int.Parse(port, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+if (args is ["--host-sidecars", var count, var basePort])
+{
+    await MemoryBench.HostSidecarsAsync(int.Parse(count, CultureInfo.InvariantCulture), int.Parse(basePort, CultureInfo.InvariantCulture));
     return 0;
 }
 

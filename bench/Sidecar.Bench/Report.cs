@@ -9,6 +9,7 @@ public static class Report
     public static string Markdown(InvocationResult inv, PubSubResult ps, MemoryResult mem)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
         var mb = mem.SidecarKilobytes / 1024.0;
         var baseMb = mem.BaselineKilobytes / 1024.0;
@@ -19,13 +20,13 @@ public static class Report
             Every figure is taken in the same run as its baseline. Dapr's published figures (v1.17, Kubernetes) are
             given for orientation only: different hardware and topology.
 
-            ## Service invocation ({inv.RequestsPerSecond} req/s fixed rate, 1 KB bodies, {inv.Direct.Count} requests per path)
+            ## Service invocation ({inv.RequestsPerSecond} req/s fixed rate, 1 KB bodies, {inv.Direct.Count} requests per path, interleaved)
 
             | path | p50 ms | p99 ms |
             |---|---|---|
             | direct HTTP call to the app (baseline) | {Ms(inv.Direct.P50)} | {Ms(inv.Direct.P99)} |
             | through caller sidecar → sidecar hop → callee sidecar → app | {Ms(inv.ViaSidecars.P50)} | {Ms(inv.ViaSidecars.P99)} |
-            | **added by two sidecars** | **+{Ms(inv.AddedP50)}** | **+{Ms(inv.AddedP99)}** |
+            | **added by two sidecars** | **{Delta(inv.AddedP50)}** | **{Delta(inv.AddedP99)}** |
             | ratio to baseline | {X(inv.ViaSidecars.P50 / inv.Direct.P50)}× | {X(inv.ViaSidecars.P99 / inv.Direct.P99)}× |
 
             Dapr publishes +1.06 ms p50 / +2.90 ms p99 for HTTP invocation.
@@ -34,7 +35,7 @@ public static class Report
 
             | measure | p50 ms | p99 ms |
             |---|---|---|
-            | event POSTed straight to the subscriber app (baseline), {ps.EventsPerSecond}/s | {Ms(ps.DirectPost.P50)} | {Ms(ps.DirectPost.P99)} |
+            | event POSTed straight to the subscriber app (baseline), {ps.EventsPerSecond}/s interleaved | {Ms(ps.DirectPost.P50)} | {Ms(ps.DirectPost.P99)} |
             | publish → delivered to the subscriber app, {ps.EventsPerSecond}/s | {Ms(ps.PublishToDelivery.P50)} | {Ms(ps.PublishToDelivery.P99)} |
             | ratio to baseline | {X(ps.PublishToDelivery.P50 / ps.DirectPost.P50)}× | {X(ps.PublishToDelivery.P99 / ps.DirectPost.P99)}× |
 
@@ -47,6 +48,10 @@ public static class Report
             | bare ASP.NET app after {MemoryBench.Requests} requests (baseline) | {baseMb:0.0} |
             | local sidecar | {mb:0.0} |
             | ratio to baseline | {X(mb / baseMb)}× |
+
+            Under the runner (`make run`) the sidecars of all apps share one process. One process hosting 1 sidecar:
+            {mem.OneHostedKilobytes / 1024.0:0.0} MB; hosting {MemoryBench.SharedSidecars}: {mem.ManyHostedKilobytes / 1024.0:0.0} MB, so each additional sidecar costs
+            **{mem.PerAdditionalHostedKilobytes / 1024.0:0.0} MB** ({X(mem.PerAdditionalHostedKilobytes / mem.BaselineKilobytes)}× the bare app process).
 
             Dapr publishes about 51 MB per sidecar.
             """;
@@ -69,6 +74,11 @@ public static class Report
             deliveryP50Ms = ps.PublishToDelivery.P50, deliveryP99Ms = ps.PublishToDelivery.P99,
             ps.ThroughputEvents, ps.PublishPerSecond, ps.DeliveredPerSecond,
         },
-        memory = new { sidecarRssKb = mem.SidecarKilobytes, baselineRssKb = mem.BaselineKilobytes },
+        memory = new
+        {
+            sidecarRssKb = mem.SidecarKilobytes, baselineRssKb = mem.BaselineKilobytes,
+            oneHostedRssKb = mem.OneHostedKilobytes, manyHostedRssKb = mem.ManyHostedKilobytes, hostedSidecars = MemoryBench.SharedSidecars,
+            perAdditionalHostedKb = mem.PerAdditionalHostedKilobytes,
+        },
     }, new JsonSerializerOptions { WriteIndented = true });
 }
