@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Sidecart.Dapr;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,11 +24,7 @@ public static class DaprServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        return services.AddHttpClient<DaprClient>((provider, client) =>
-        {
-            // No client-side timeout by default: like daprd, leave call deadlines to the caller's CancellationToken.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-            client.BaseAddress = provider.GetRequiredService<IOptions<DaprClientOptions>>().Value.HttpEndpoint;
-        });
+        // No client-side timeout by default: like daprd, leave call deadlines to the caller's CancellationToken.
+        return services.AddHttpClient<DaprClient>(client => client.Timeout = Timeout.InfiniteTimeSpan);
     }
 }
