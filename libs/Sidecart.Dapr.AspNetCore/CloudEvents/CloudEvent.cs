@@ -36,7 +36,7 @@ public sealed record CloudEvent<T>(string Id, string Source, string Type, T Data
     public static async ValueTask<CloudEvent<T>?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
         var options = context.RequestServices.GetService<IOptions<HttpJsonOptions>>()?.Value.SerializerOptions ?? JsonSerializerOptions.Web;
-        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        var typeInfo = DataTypeInfo(options);
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         if (CloudEventReader.TryRead(body, typeInfo, out var cloudEvent, out var error))
         {
@@ -50,6 +50,21 @@ public sealed record CloudEvent<T>(string Id, string Source, string Type, T Data
         return null;
     }
 #pragma warning restore CA1000
+
+    private static JsonTypeInfo<T> DataTypeInfo(JsonSerializerOptions options)
+    {
+        try
+        {
+            return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"No JSON metadata for {typeof(T).Name}: add it to the app's JsonSerializerContext and register that with " +
+                "ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default)).",
+                e);
+        }
+    }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -1,18 +1,5 @@
 namespace Sidecart.Dapr;
 
-public enum StateConcurrency
-{
-    /// <summary>The write fails when the key changed (ETag mismatch) or, without an ETag, when it already exists.</summary>
-    FirstWrite,
-    LastWrite,
-}
-
-public enum StateConsistency
-{
-    Eventual,
-    Strong,
-}
-
 /// <summary>Concurrency and consistency hints for a state operation; null fields are left to the store's defaults.</summary>
 public sealed record StateOptions(StateConcurrency? Concurrency = null, StateConsistency? Consistency = null)
 {

@@ -3,12 +3,6 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Sidecart.Dapr;
 
-public enum StateOperationType
-{
-    Upsert,
-    Delete,
-}
-
 /// <summary>An upsert or delete inside <see cref="DaprClient.ExecuteStateTransactionAsync"/>.</summary>
 public sealed record StateTransactionOperation(
     StateOperationType Operation,

@@ -70,6 +70,17 @@ public sealed class StateTests : FakeSidecarTest
     }
 
     [Fact]
+    public async Task TrySave_still_throws_errors_other_than_a_conflict()
+    {
+        Sidecar.Respond = _ => SidecarResponse.Error(500, "ERR_STATE_SAVE", "store unavailable");
+
+        var error = await Assert.ThrowsAsync<DaprApiException>(() =>
+            Dapr.TrySaveStateAsync("statestore", "k", 1, TestJsonContext.Default.Int32, etag: "1", cancellationToken: Ct));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+    }
+
+    [Fact]
     public async Task Save_throws_a_conflict_as_a_dapr_error()
     {
         Sidecar.Respond = _ => SidecarResponse.Error(409, "ERR_STATE_SAVE", "possible etag mismatch");
