@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Sidecart.Dapr.AspNetCore;
+
+/// <summary>
+/// Accepts only calls that carry the sidecar's <c>dapr-api-token</c> (dapr-api-facts.md §7.8): when the sidecar has
+/// <c>APP_API_TOKEN</c>, it adds that header to every call it makes into the app.
+/// </summary>
+public sealed class AppApiTokenMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly byte[] _expectedToken;
+    private readonly PathString[] _exemptPaths;
+
+    public AppApiTokenMiddleware(RequestDelegate next, AppApiTokenOptions options)
+    {
+        _next = next;
+        _expectedToken = Encoding.UTF8.GetBytes(options.Token ?? string.Empty);
+        _exemptPaths = options.ExemptPaths.Select(p => new PathString(p)).ToArray();
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (_exemptPaths.Any(p => context.Request.Path.StartsWithSegments(p)) || HasValidToken(context.Request))
+        {
+            return _next(context);
+        }
+
+        return RejectAsync(context);
+    }
+
+    private bool HasValidToken(HttpRequest request)
+    {
+        var presented = request.Headers[Sidecart.Dapr.DaprClient.ApiTokenHeader];
+        return presented.Count == 1
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented.ToString()), _expectedToken);
+    }
+
+    private static async Task RejectAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = $"The request lacks a valid '{Sidecart.Dapr.DaprClient.ApiTokenHeader}' header.",
+        };
+
+        var problemDetails = context.RequestServices.GetService<IProblemDetailsService>();
+        if (problemDetails is null || !await problemDetails.TryWriteAsync(new() { HttpContext = context, ProblemDetails = problem }))
+        {
+            await TypedResults.Problem(problem).ExecuteAsync(context);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Sidecart.Dapr;
+
+public enum StateOperationType
+{
+    Upsert,
+    Delete,
+}

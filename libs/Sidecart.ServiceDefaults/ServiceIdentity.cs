@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Sidecart.ServiceDefaults;
+
+/// <summary>The name a service reports in logs and telemetry: its Dapr app id when it runs beside a sidecar.</summary>
+public static class ServiceIdentity
+{
+    public static string AppId(IHostApplicationBuilder builder) =>
+        builder.Configuration["APP_ID"] is { Length: > 0 } appId ? appId : builder.Environment.ApplicationName;
+}

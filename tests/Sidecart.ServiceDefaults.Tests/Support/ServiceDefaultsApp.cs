@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Sidecart.ServiceDefaults.Tests.Support;
+
+/// <summary>An app wired the way every Sidecart service is: AddServiceDefaults, then MapDefaultEndpoints.</summary>
+public static class ServiceDefaultsApp
+{
+    public static async Task<WebApplication> StartAsync(Action<WebApplication> map, IReadOnlyDictionary<string, string?>? configuration = null)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["APP_ID"] = "ordering",
+            // Keep test output quiet unless a test asks for more.
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
+        builder.AddServiceDefaults();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        map(app);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return app;
+    }
+}
