@@ -11,10 +11,12 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/healthz";
     public const string OpenApiDocumentPath = "/openapi/v1.json";
 
-    /// <summary>JSON logs, OTLP telemetry when configured, health checks, ProblemDetails and the OpenAPI document.</summary>
+    /// <summary>Listening on <c>APP_PORT</c> when set, JSON logs, OTLP telemetry when configured, health checks,
+    /// ProblemDetails and the OpenAPI document.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        AppPortBinding.ListenOnAppPort(builder);
         builder.AddJsonConsoleLogging();
         builder.AddOpenTelemetryExport();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
