@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sidecart.Catalog.Events;
+using Sidecart.Catalog.Model;
+using Sidecart.Catalog.Services;
+using Sidecart.Dapr.AspNetCore;
+
+namespace Sidecart.Catalog.Apis;
+
+public static class ProductsApi
+{
+    public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
+    {
+        var products = app.MapGroup("/products").WithTags("Products");
+        products.MapGet("/", ListProducts).WithName("ListProducts");
+        products.MapGet("/{sku}", GetProduct).WithName("GetProduct");
+        products.MapPut("/{sku}", PutProduct).WithName("PutProduct");
+
+        app.MapPost("/events/product-updated", OnProductUpdated)
+            .WithTopic(ProductCatalog.PubSubName, ProductUpdated.Topic)
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task<Ok<IReadOnlyList<Product>>> ListProducts(ProductCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await catalog.ListAsync(cancellationToken));
+
+    public static async Task<Results<Ok<Product>, ProblemHttpResult>> GetProduct(string sku, ProductCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.FindAsync(sku, cancellationToken) is { } product
+            ? TypedResults.Ok(product)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Product not found", detail: $"No product has SKU '{sku}'.");
+
+    public static async Task<Results<Ok<Product>, Created<Product>, ValidationProblem>> PutProduct(
+        string sku, ProductChange change, ProductCatalog catalog, CancellationToken cancellationToken)
+    {
+        var errors = ProductRules.Validate(sku, change, out var product);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var created = await catalog.SaveAsync(product!, cancellationToken);
+        return created ? TypedResults.Created($"/products/{sku}", product!) : TypedResults.Ok(product!);
+    }
+
+    public static TopicResult OnProductUpdated(CloudEvent<ProductUpdated> updated, ProductCatalog catalog)
+    {
+        catalog.Forget(updated.Data.Sku);
+        return TopicResults.Success();
+    }
+}

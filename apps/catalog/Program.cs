@@ -1,0 +1,27 @@
+using Sidecart.Catalog;
+using Sidecart.Catalog.Apis;
+using Sidecart.Catalog.Infrastructure;
+using Sidecart.Catalog.Services;
+using Sidecart.Dapr;
+using Sidecart.Dapr.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default));
+builder.Services.AddDaprClient();
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ProductStore>();
+builder.Services.AddSingleton<ProductCache>();
+builder.Services.AddSingleton<ProductCatalog>();
+builder.Services.AddSingleton<CatalogSeeder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogSeeder>());
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.UseAppApiToken();
+app.MapSubscribeHandler();
+app.MapProductsApi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using LocalSidecar.Hosting;
+using LocalSidecar.NameResolution;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Sidecart.Catalog.Tests;
+
+/// <summary>The catalog app on a real port behind a real local sidecar (in-memory state and pub/sub), plus a
+/// client sidecar for callers, all in one test process but talking over loopback HTTP as in production.</summary>
+public sealed class CatalogSystem : IAsyncDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-catalog-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private CatalogSystem() => Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
+
+    public SidecarEnvironment Environment { get; }
+
+    public string ResourcesPath => Path.Combine(_root, "resources");
+
+    public HttpClient App { get; private set; } = null!;
+
+    /// <summary>The catalog's own sidecar: state written here lands under the catalog's key prefix.</summary>
+    public HttpClient CatalogSidecar { get; private set; } = null!;
+
+    /// <summary>A sidecar with no app, from which tests call the catalog, read state and publish, as another app would.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    public static async Task<CatalogSystem> StartAsync()
+    {
+        var system = new CatalogSystem();
+        Directory.CreateDirectory(system.ResourcesPath);
+        File.WriteAllText(Path.Combine(system.ResourcesPath, "components.yaml"), """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: statestore}
+            spec: {type: state.in-memory, version: v1, metadata: []}
+            ---
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: pubsub}
+            spec: {type: pubsub.in-memory, version: v1, metadata: []}
+            """);
+
+        var appPort = FreePort();
+        var catalogSidecar = await system.StartSidecarAsync("catalog", appPort);
+        system.CatalogSidecar = new HttpClient { BaseAddress = catalogSidecar.HttpEndpoint };
+        var factory = new CatalogFactory(catalogSidecar.HttpPort);
+        system._owned.Add(factory);
+        factory.UseKestrel(appPort);
+        factory.StartServer();
+        system.App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+
+        var client = await system.StartSidecarAsync("caller", null);
+        system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
+        await system.WaitForSeedAsync();
+        return system;
+    }
+
+    public async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort)
+    {
+        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
+        {
+            AppId = appId,
+            AppPort = appPort,
+            DaprHttpPort = 0,
+            ResourcesPaths = [ResourcesPath],
+            WorkingDirectory = _root,
+            Environment = Environment,
+            LoggerFactory = NullLoggerFactory.Instance,
+        });
+        _owned.Add(sidecar);
+        return sidecar;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        App.Dispose();
+        Client.Dispose();
+        CatalogSidecar.Dispose();
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            await owned.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private Task<string> WaitForSeedAsync() =>
+        EventuallyAsync(() => App.GetStringAsync("/products"), body => body.Contains("HEADLAMP-400", StringComparison.Ordinal), "the seeded catalog");
+
+    private sealed class CatalogFactory(int daprHttpPort) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("DAPR_HTTP_PORT", daprHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseContentRoot(AppContext.BaseDirectory);
+        }
+    }
+}
