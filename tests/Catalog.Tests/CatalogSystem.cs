@@ -116,8 +116,9 @@ public sealed class CatalogSystem : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
+    /// <summary>Seeding adds the file's products one by one, in file order: the last one listed means all are in.</summary>
     private Task<string> WaitForSeedAsync() =>
-        EventuallyAsync(() => App.GetStringAsync("/products"), body => body.Contains("HEADLAMP-400", StringComparison.Ordinal), "the seeded catalog");
+        EventuallyAsync(() => App.GetStringAsync("/products"), body => body.Contains("POLES-CARBON", StringComparison.Ordinal), "the seeded catalog");
 
     private sealed class CatalogFactory(int daprHttpPort) : WebApplicationFactory<Program>
     {
