@@ -131,7 +131,7 @@ public sealed class InvocationConformanceTests
         var body = await Json.ReadAsync(response);
         Assert.Equal("ERR_DIRECT_INVOKE", body["errorCode"]!.GetValue<string>());
         Assert.Equal("failed getting app id either from the URL path or the header dapr-app-id", body["message"]!.GetValue<string>());
-        Assert.Empty(pair.App.Received);
+        Assert.Empty(pair.App.ReceivedFromCallers);
     }
 
     [Theory]
@@ -234,7 +234,7 @@ public sealed class InvocationConformanceTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await pair.Caller.Client.SendAsync(deniedFallback)).StatusCode);
         }
 
-        Assert.Empty(pair.App.Received);
+        Assert.Empty(pair.App.ReceivedFromCallers);
         using var allowed = new HttpRequestMessage(HttpMethod.Get, "/v1.0/invoke/callee/method/guarded") { Headers = { { "dapr-api-token", "caller-token" } } };
         Assert.Equal(HttpStatusCode.OK, (await pair.Caller.Client.SendAsync(allowed)).StatusCode);
         var received = await pair.App.WaitForAsync(r => r.Path == "/guarded");
@@ -312,7 +312,7 @@ public sealed class InvocationConformanceTests
         await pair.StopCalleeAsync();
         using var response = await pair.Caller.Client.GetAsync("/v1.0/invoke/callee/method/x");
         await AssertDirectInvokeFailureAsync(response, "failed to invoke, id: callee, err: ");
-        Assert.Empty(pair.App.Received);
+        Assert.Empty(pair.App.ReceivedFromCallers);
     }
 
     [Fact]

@@ -23,6 +23,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Received { get; } = new();
 
+    /// <summary>What reached the app apart from the sidecar's own discovery calls (<c>GET /dapr/config</c>,
+    /// <c>GET /dapr/subscribe</c>), which daprd makes to every app at startup.</summary>
+    public IEnumerable<RecordedRequest> ReceivedFromCallers => Received.Where(r => !r.Path.StartsWith("/dapr/", StringComparison.Ordinal));
+
     public static async Task<TestApp> StartAsync(Action<WebApplication> map, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
