@@ -193,7 +193,8 @@ public sealed class ActorsConformanceTests
         }
 
         using var afterDelete = await client.GetAsync(path, Aborted);
-        Assert.NotEqual(HttpStatusCode.OK, afterDelete.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, afterDelete.StatusCode);
+        Assert.Equal("ERR_ACTOR_REMINDER_GET", await Json.ErrorCodeAsync(afterDelete));
     }
 
     [Fact]

@@ -347,7 +347,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         {
             return await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder
                 ? ActorResponse.Json(200, reminder.ToApiJson())
-                : ActorResponse.Error(404, "ERR_ACTOR_REMINDER_GET", $"error getting actor reminder: reminder {name} not found");
+                : ActorResponse.Error(500, "ERR_ACTOR_REMINDER_GET", $"error getting actor reminder: reminder {name} not found");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
