@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LocalSidecar.Components;
 using LocalSidecar.Components.State;
@@ -18,10 +17,8 @@ public sealed class ActorRuntime : IAsyncDisposable
     public const string ReminderCancelHeader = "X-DaprReminderCancel";
     public const string ErrorResponseHeader = "X-DaprErrorResponseHeader";
 
-    /// <summary>How long a request keeps looking for the owner while membership changes (an owner draining or starting).</summary>
-    private static readonly TimeSpan RoutingDeadline = TimeSpan.FromSeconds(10);
     private static readonly KeyValuePair<string, string[]> ApiCallHeader = KeyValuePair.Create("Dapr-API-Call", new[] { "true" });
-    private static readonly TimeSpan RoutingRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly System.Text.Json.JsonSerializerOptions ReminderJson = new(System.Text.Json.JsonSerializerDefaults.Web);
     private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ReminderReloadInterval = TimeSpan.FromSeconds(5);
 
@@ -39,7 +36,7 @@ public sealed class ActorRuntime : IAsyncDisposable
     private readonly ReminderStore? _reminderStore;
     private readonly ReminderScheduler? _reminders;
     private readonly TimerScheduler _timers;
-    private readonly HttpClient _hop;
+    private readonly ActorRouter _router;
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
     private SidecarAddress? _address;
@@ -73,18 +70,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         }
 
         _timers = new TimerScheduler(FireTimerAsync, _time, _logger);
-        _hop = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _router = new ActorRouter(_resolver, _time);
     }
 
     /// <summary>The component marked <c>actorStateStore: "true"</c>; null when there is none.</summary>
@@ -110,6 +96,7 @@ public sealed class ActorRuntime : IAsyncDisposable
     public async Task StartAsync(AppChannel channel, SidecarAddress address, CancellationToken cancellationToken)
     {
         _address = address;
+        _router.SelfInstanceId = address.InstanceId;
         try
         {
             await channel.WaitHealthyAsync(cancellationToken);
@@ -169,7 +156,7 @@ public sealed class ActorRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DrainAsync();
-        _hop.Dispose();
+        _router.Dispose();
         _stopping.Dispose();
     }
 
@@ -183,8 +170,8 @@ public sealed class ActorRuntime : IAsyncDisposable
             return Task.FromResult(RuntimeNotFound());
         }
 
-        return RouteAsync(call.Actor, () => InvokeOwnedAsync(call, cancellationToken),
-            owner => RemoteRequest(HttpMethod.Put, owner, call.Actor, $"method/{call.Method}{call.QueryString}", call.Body, call.Headers),
+        return _router.RouteAsync(call.Actor, () => InvokeOwnedAsync(call, cancellationToken),
+            new RemoteActorRequest(HttpMethod.Put, $"method/{call.Method}{call.QueryString}", call.Body, call.Headers),
             detail => ActorResponse.Error(500, "ERR_ACTOR_INVOKE_METHOD", $"error invoke actor method: {detail}"),
             cancellationToken);
     }
@@ -417,15 +404,15 @@ public sealed class ActorRuntime : IAsyncDisposable
             return Task.FromResult(ActorResponse.Error(500, "ERR_ACTOR_TIMER_CREATE", $"error creating actor timer: {e.Message}"));
         }
 
-        return RouteAsync(actor, () => Task.FromResult(CreateOwnedTimer(actor, name, request)),
-            owner => RemoteRequest(HttpMethod.Put, owner, actor, $"timers/{Uri.EscapeDataString(name)}", body, []),
+        return _router.RouteAsync(actor, () => Task.FromResult(CreateOwnedTimer(actor, name, request)),
+            new RemoteActorRequest(HttpMethod.Put, $"timers/{Uri.EscapeDataString(name)}", body, []),
             detail => ActorResponse.Error(500, "ERR_ACTOR_TIMER_CREATE", $"error creating actor timer: {detail}"),
             cancellationToken);
     }
 
     public Task<ActorResponse> DeleteTimerAsync(ActorKey actor, string name, CancellationToken cancellationToken) =>
-        RouteAsync(actor, () => Task.FromResult(DeleteOwnedTimer(actor, name)),
-            owner => RemoteRequest(HttpMethod.Delete, owner, actor, $"timers/{Uri.EscapeDataString(name)}", [], []),
+        _router.RouteAsync(actor, () => Task.FromResult(DeleteOwnedTimer(actor, name)),
+            new RemoteActorRequest(HttpMethod.Delete, $"timers/{Uri.EscapeDataString(name)}", [], []),
             detail => ActorResponse.Error(500, "ERR_ACTOR_TIMER_DELETE", $"error deleting actor timer: {detail}"),
             cancellationToken);
 
@@ -474,9 +461,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         return ActorResponse.NoContent;
     }
 
-    // ---- Ownership and routing ----
-
-    private static readonly System.Text.Json.JsonSerializerOptions ReminderJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+    // ---- Ownership ----
 
     /// <summary>True when this sidecar serves the actor now: it hosts the type, is ready and not draining, and placement
     /// over the current membership picks it.</summary>
@@ -487,88 +472,20 @@ public sealed class ActorRuntime : IAsyncDisposable
             return false;
         }
 
-        var owner = ActorPlacement.Owner(ActorPlacement.Hosts(_resolver.ResolveAll(), actor.Type), actor.Type, actor.Id);
-        return owner?.InstanceId == _address.InstanceId;
-    }
-
-    private async Task<ActorResponse> RouteAsync(
-        ActorKey actor,
-        Func<Task<ActorResponse>> local,
-        Func<SidecarAddress, HttpRequestMessage> remote,
-        Func<string, ActorResponse> failure,
-        CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + RoutingDeadline;
-        var lastProblem = "";
-        while (true)
-        {
-            var owner = ActorPlacement.Owner(ActorPlacement.Hosts(_resolver.ResolveAll(), actor.Type), actor.Type, actor.Id);
-            if (owner is null)
-            {
-                return failure($"did not find address for actor {actor}");
-            }
-
-            ActorResponse? answer = null;
-            if (owner.InstanceId == _address?.InstanceId)
-            {
-                answer = await local();
-                lastProblem = "this sidecar is not ready to serve the actor";
-            }
-            else
-            {
-                try
-                {
-                    using var request = remote(owner);
-                    using var response = await _hop.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-                    answer = await ActorResponse.ReadAsync(response, cancellationToken);
-                    lastProblem = $"the sidecar at {owner.InternalBaseUri} does not serve the actor";
-                }
-                catch (HttpRequestException e)
-                {
-                    lastProblem = $"the sidecar at {owner.InternalBaseUri} is unreachable: {e.Message}";
-                }
-            }
-
-            if (answer is { IsNotOwner: false })
-            {
-                return answer;
-            }
-
-            if (_time.GetUtcNow() > deadline)
-            {
-                return failure($"no owner of actor {actor} answered: {lastProblem}");
-            }
-
-            await Task.Delay(RoutingRetryDelay, _time, cancellationToken);
-        }
+        return _router.OwnerOf(actor)?.InstanceId == _address.InstanceId;
     }
 
     /// <summary>Tells the owner about a reminder change; when it cannot be reached, it picks the change up from the store
     /// at its next reminder reload.</summary>
     private async Task NotifyOwnerAsync(ActorKey actor, Func<ActorResponse> local, HttpMethod method, string path, byte[] body, CancellationToken cancellationToken)
     {
-        var answer = await RouteAsync(actor, () => Task.FromResult(local()), owner => RemoteRequest(method, owner, actor, path, body, []),
+        var answer = await _router.RouteAsync(actor, () => Task.FromResult(local()), new RemoteActorRequest(method, path, body, []),
             detail => ActorResponse.Error(500, "ERR_ACTOR_REMINDER_CREATE", detail), cancellationToken);
         if (answer.Status >= 400)
         {
             _logger.LogWarning("The owner of actor {Actor} was not told about reminder change {Path} (status {Status}); it reloads reminders from the store",
                 actor, path, answer.Status);
         }
-    }
-
-    private static HttpRequestMessage RemoteRequest(HttpMethod method, SidecarAddress owner, ActorKey actor, string path, byte[] body, IReadOnlyList<KeyValuePair<string, string[]>> headers)
-    {
-        var target = new Uri(owner.InternalBaseUri, $"{Sidecar.InternalPrefix}/actors/{Uri.EscapeDataString(actor.Type)}/{Uri.EscapeDataString(actor.Id)}/{path}");
-        var request = new HttpRequestMessage(method, target) { Content = new ByteArrayContent(body) };
-        foreach (var (name, values) in headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, values))
-            {
-                request.Content.Headers.TryAddWithoutValidation(name, values);
-            }
-        }
-
-        return request;
     }
 
     // ---- Turns, activation and deactivation ----
