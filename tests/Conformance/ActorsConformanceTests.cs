@@ -315,6 +315,22 @@ public sealed class ActorsConformanceTests
         Assert.Equal(errorCode, await Json.ErrorCodeAsync(response));
     }
 
+    [Theory]
+    [InlineData("/v1.0/actors/Counter/a%3Fb/method/m")]
+    [InlineData("/v1.0/actors/Counter/a%23b/method/m")]
+    [InlineData("/v1.0/actors/Counter/a%2Fb/state/k")]
+    [InlineData("/v1.0/actors/Count%5Cer/a/method/m")]
+    [InlineData("/v1.0/actors/Counter/a/timers/t%3F")]
+    public async Task Names_with_path_or_query_characters_are_400_ERR_BAD_REQUEST(string path)
+    {
+        await using var host = await StartHostAsync("Counter");
+        using var response = await host.Sidecar.Client.PutAsync(path, Json.Body("{}"), Aborted);
+        using var get = await host.Sidecar.Client.GetAsync(path, Aborted);
+        var answer = path.Contains("/state/", StringComparison.Ordinal) ? get : response;
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("ERR_BAD_REQUEST", await Json.ErrorCodeAsync(answer));
+    }
+
     [Fact]
     public async Task A_ttl_in_the_past_is_rejected()
     {

@@ -202,6 +202,47 @@ public sealed class ActorsPlacementConformanceTests
     }
 
     [Fact]
+    public async Task Shutdown_waits_for_the_call_in_flight_then_deactivates_the_actor()
+    {
+        SidecarHarness.RequireInProcess();
+        var config = ActorHost.ConfigFor("Busy");
+        config["drainOngoingCallTimeout"] = "10s";
+        var host = await ActorHost.StartAsync("drainapp", config, SidecarHarness.NewEnvironment());
+        try
+        {
+            await host.WaitHostReadyAsync();
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            host.OnMethod = async (_, _, _, _) =>
+            {
+                await release.Task;
+                return Results.Text("done");
+            };
+            var id = ActorHost.NewId();
+            var call = host.Sidecar.Client.PutAsync($"/v1.0/actors/Busy/{id}/method/long", null, Aborted);
+            await host.App.WaitForAsync(r => r.Path == $"/actors/Busy/{id}/method/long");
+
+            var stopping = host.Sidecar.Sidecar.DisposeAsync().AsTask();
+            await Task.Delay(300, Aborted);
+            Assert.False(stopping.IsCompleted, "the sidecar stopped with a call in flight");
+            Assert.DoesNotContain(host.App.Received, r => r.Method == "DELETE");
+
+            release.SetResult();
+            using (var answer = await call)
+            {
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                Assert.Equal("done", await answer.Content.ReadAsStringAsync(Aborted));
+            }
+
+            await stopping;
+            Assert.Contains(host.App.Received, r => r.Method == "DELETE" && r.Path == $"/actors/Busy/{id}");
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Hosting_actor_types_without_an_actor_state_store_answers_ERR_ACTOR_RUNTIME_NOT_FOUND()
     {
         SidecarHarness.RequireInProcess();

@@ -28,6 +28,13 @@ public static class ActorsApi
     public static IEndpointRouteBuilder MapActorsApi(this IEndpointRouteBuilder routes)
     {
         var actors = routes.ServiceProvider.GetRequiredService<ActorRuntime>();
+        var group = routes.MapGroup("").AddEndpointFilter(RejectUnsafeNames);
+        MapPublicRoutes(group, actors);
+        return routes;
+    }
+
+    private static void MapPublicRoutes(RouteGroupBuilder routes, ActorRuntime actors)
+    {
 
         routes.MapMethods(ActorPath + "/method/{**method}", MethodVerbs, async (HttpContext http, string actorType, string actorId, string? method) =>
         {
@@ -69,9 +76,27 @@ public static class ActorsApi
         });
         routes.MapDelete(ActorPath + "/timers/{name}", async (HttpContext http, string actorType, string actorId, string name) =>
             await (await actors.DeleteTimerAsync(new ActorKey(actorType, actorId), name, http.RequestAborted)).WriteAsync(http.Response, http.RequestAborted));
-
-        return routes;
     }
+
+    /// <summary>Actor types, ids and reminder or timer names may not contain <c>/ \ # ?</c> or control characters, nor be
+    /// <c>.</c> or <c>..</c> (400 <c>ERR_BAD_REQUEST</c>, as daprd 1.16.19 answers).</summary>
+    private static async ValueTask<object?> RejectUnsafeNames(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        foreach (var parameter in (ReadOnlySpan<string>)["actorType", "actorId", "name"])
+        {
+            if (context.HttpContext.Request.RouteValues.TryGetValue(parameter, out var value) && value is string text && IsUnsafe(Uri.UnescapeDataString(text)))
+            {
+                await ActorResponse.Error(400, "ERR_BAD_REQUEST", $"{parameter} '{text}' is not allowed: it may not contain '/', '\\', '#', '?' or control characters, nor be '.' or '..'")
+                    .WriteAsync(context.HttpContext.Response, context.HttpContext.RequestAborted);
+                return Results.Empty;
+            }
+        }
+
+        return await next(context);
+    }
+
+    private static bool IsUnsafe(string name) =>
+        name is "." or ".." || name.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 
     /// <summary>Maps the owner side of the hop: the calling sidecar has resolved this sidecar as the owner; if the
     /// membership changed meanwhile, the answer carries <see cref="ActorResponse.NotOwnerHeader"/> and the caller retries.</summary>
