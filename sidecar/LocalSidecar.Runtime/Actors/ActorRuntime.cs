@@ -198,19 +198,21 @@ public sealed class ActorRuntime : IAsyncDisposable
         headers.Add(ApiCallHeader);
         try
         {
-            var (_, turn) = await EnterAsync(call.Actor, chain, settings.MaxStackDepth, cancellationToken);
-            using (turn)
+            using var turn = await EnterAsync(call.Actor, chain, settings.MaxStackDepth, cancellationToken);
+            if (turn is null)
             {
-                using var response = await _callbacks.InvokeMethodAsync(call with { Headers = headers }, cancellationToken);
-                var answer = await ActorResponse.ReadAsync(response, cancellationToken);
-                if (answer.Status == 200 || answer.Headers.Any(h => h.Key.Equals(ErrorResponseHeader, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return answer;
-                }
-
-                return ActorResponse.Error(500, "ERR_ACTOR_INVOKE_METHOD",
-                    $"error invoke actor method: error from actor service: ({answer.Status}) {System.Text.Encoding.UTF8.GetString(answer.Body)}");
+                return ActorResponse.NotOwner;
             }
+
+            using var response = await _callbacks.InvokeMethodAsync(call with { Headers = headers }, cancellationToken);
+            var answer = await ActorResponse.ReadAsync(response, cancellationToken);
+            if (answer.Status == 200 || answer.Headers.Any(h => h.Key.Equals(ErrorResponseHeader, StringComparison.OrdinalIgnoreCase)))
+            {
+                return answer;
+            }
+
+            return ActorResponse.Error(500, "ERR_ACTOR_INVOKE_METHOD",
+                $"error invoke actor method: error from actor service: ({answer.Status}) {System.Text.Encoding.UTF8.GetString(answer.Body)}");
         }
         catch (ActorStackDepthException e)
         {
@@ -490,10 +492,11 @@ public sealed class ActorRuntime : IAsyncDisposable
 
     // ---- Turns, activation and deactivation ----
 
-    /// <summary>Activates the actor if needed and waits for its turn.</summary>
-    private async Task<(ActiveActor Actor, IDisposable Turn)> EnterAsync(ActorKey key, string? chain, int maxStackDepth, CancellationToken cancellationToken)
+    /// <summary>Activates the actor if needed and waits for its turn; null when, by then, this sidecar no longer owns
+    /// the actor (a caller queued behind a rebalancing deactivation must go to the new owner, not reactivate it here).</summary>
+    private async Task<IDisposable?> EnterAsync(ActorKey key, string? chain, int maxStackDepth, CancellationToken cancellationToken)
     {
-        while (true)
+        while (IsOwnedHere(key))
         {
             var actor = _active.GetOrActivate(key);
             var turn = await actor.TurnLock.AcquireAsync(chain, maxStackDepth, cancellationToken);
@@ -503,9 +506,17 @@ public sealed class ActorRuntime : IAsyncDisposable
                 continue;
             }
 
+            if (!IsOwnedHere(key))
+            {
+                turn.Dispose();
+                return null;
+            }
+
             actor.Touch();
-            return (actor, turn);
+            return turn;
         }
+
+        return null;
     }
 
     /// <summary>Deactivates after the call in flight (waiting at most <paramref name="waitForTurn"/>): drops the actor's
@@ -556,16 +567,10 @@ public sealed class ActorRuntime : IAsyncDisposable
 
     private async Task<ScheduledFireOutcome> FireReminderAsync(Reminder reminder, CancellationToken cancellationToken)
     {
-        if (!IsOwnedHere(reminder.Actor))
-        {
-            return ScheduledFireOutcome.NotOwned;
-        }
-
-        var (_, turn) = await EnterAsync(reminder.Actor, null, int.MaxValue, cancellationToken);
-        using (turn)
-        {
-            return await SendScheduledAsync(reminder.Actor, "remind", reminder.Name, reminder.CallbackBody(), cancellationToken);
-        }
+        using var turn = await EnterAsync(reminder.Actor, null, int.MaxValue, cancellationToken);
+        return turn is null
+            ? ScheduledFireOutcome.NotOwned
+            : await SendScheduledAsync(reminder.Actor, "remind", reminder.Name, reminder.CallbackBody(), cancellationToken);
     }
 
     private async Task<ScheduledFireOutcome> FireTimerAsync(ActiveActor actor, ActorTimer timer, CancellationToken cancellationToken)
