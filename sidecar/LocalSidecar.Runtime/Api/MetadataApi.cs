@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LocalSidecar.Actors;
 using LocalSidecar.Hosting;
 using LocalSidecar.Messaging;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +16,7 @@ public static class MetadataApi
 
     public static IEndpointRouteBuilder MapMetadataApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1.0/metadata", (SidecarContext context, SubscriptionManager messaging) => Results.Json(Describe(context, messaging)));
+        routes.MapGet("/v1.0/metadata", (SidecarContext context, SubscriptionManager messaging, ActorRuntime actors) => Results.Json(Describe(context, messaging, actors)));
         routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request, SidecarContext context) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -25,7 +26,7 @@ public static class MetadataApi
         return routes;
     }
 
-    private static JsonObject Describe(SidecarContext context, SubscriptionManager messaging)
+    private static JsonObject Describe(SidecarContext context, SubscriptionManager messaging, ActorRuntime actors)
     {
         var components = new JsonArray();
         foreach (var (spec, instance) in context.Components.All)
@@ -89,6 +90,29 @@ public static class MetadataApi
             result["appConnectionProperties"] = connection;
         }
 
+        DescribeActors(result, actors);
+
         return result;
+    }
+
+    /// <summary><c>actors</c> (hosted and active types with their active counts) and <c>actorRuntime</c>.</summary>
+    private static void DescribeActors(JsonObject result, ActorRuntime actors)
+    {
+        var counts = actors.ActiveCounts;
+        var types = actors.Config.Entities.Union(counts.Keys, StringComparer.Ordinal).ToList();
+        JsonArray Counts() => new(types.Select(t => (JsonNode)new JsonObject { ["type"] = t, ["count"] = counts.GetValueOrDefault(t) }).ToArray());
+        if (types.Count > 0)
+        {
+            result["actors"] = Counts();
+        }
+
+        var runtime = new JsonObject
+        {
+            ["runtimeStatus"] = actors.RuntimeStatus,
+            ["activeActors"] = Counts(),
+            ["hostReady"] = actors.HostReady,
+            ["placement"] = actors.RuntimeStatus == "RUNNING" ? "placement: connected" : "placement: disconnected",
+        };
+        result["actorRuntime"] = runtime;
     }
 }

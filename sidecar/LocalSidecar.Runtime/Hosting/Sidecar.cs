@@ -1,4 +1,5 @@
 using System.Net;
+using LocalSidecar.Actors;
 using LocalSidecar.Api;
 using LocalSidecar.Components;
 using LocalSidecar.Invocation;
@@ -79,8 +80,8 @@ public sealed class Sidecar : IAsyncDisposable
             await app.StartAsync(cancellationToken);
             context.HttpPort = publicListen.IPEndPoint!.Port;
             context.InternalPort = internalListen.IPEndPoint!.Port;
-            var registration = options.Environment.NameResolver.Register(
-                new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId));
+            var address = new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId);
+            var registration = options.Environment.NameResolver.Register(address);
 
             var messaging = app.Services.GetRequiredService<SubscriptionManager>();
             var sidecar = new Sidecar(app, context, messaging, registration, stopping, ownsLoggerFactory);
@@ -88,6 +89,11 @@ public sealed class Sidecar : IAsyncDisposable
             logger.LogInformation("Local sidecar for app {AppId} serving the Dapr HTTP API on port {HttpPort} (internal port {InternalPort})",
                 options.AppId, context.HttpPort, context.InternalPort);
             sidecar.StartAppChannel();
+            if (appChannel is not null)
+            {
+                _ = app.Services.GetRequiredService<ActorRuntime>().StartAsync(appChannel, address, stopping.Token);
+            }
+
             return sidecar;
         }
         catch (Exception e)
@@ -115,6 +121,7 @@ public sealed class Sidecar : IAsyncDisposable
 
         _logger.LogInformation("Sidecar for app {AppId} shutting down", AppId);
         await _stopping.CancelAsync();
+        await _app.Services.GetRequiredService<ActorRuntime>().DrainAsync();
         await _registration.DisposeAsync();
         await _messaging.DisposeAsync();
         using (var grace = new CancellationTokenSource(_context.Options.GracefulShutdown))
@@ -176,6 +183,7 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton(context);
         builder.Services.AddSingleton<SubscriptionManager>();
         builder.Services.AddSingleton<ShutdownSignal>();
+        builder.Services.AddSingleton<ActorRuntime>();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 
         ListenOptions? publicListen = null;
@@ -202,6 +210,8 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapSecretsApi();
         app.MapStateApi();
         app.MapPublishApi();
+        app.MapActorsApi();
+        app.MapInternalActorsApi();
         app.MapInternalInvokeApi();
 
         // Last: its fallback catches every route no building block claimed (the dapr-app-id header form).

@@ -7,6 +7,7 @@ namespace LocalSidecar.NameResolution;
 /// runs, and entries whose process has died are ignored. It plays the part of mDNS in self-hosted Dapr.</summary>
 public sealed class FileNameResolver(string directory) : INameResolver
 {
+    private const string AllAppsKey = "~";
     private static readonly TimeSpan CacheFor = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, (DateTime At, IReadOnlyList<SidecarAddress> Addresses)> _cache = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -22,16 +23,23 @@ public sealed class FileNameResolver(string directory) : INameResolver
     {
         System.IO.Directory.CreateDirectory(Directory);
         var file = Path.Combine(Directory, $"{address.AppId}~{address.InstanceId}.json");
-        File.WriteAllText(file, JsonSerializer.Serialize(address));
+        // Written aside and moved into place: a re-registration must never be read half-written.
+        var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(address));
+        File.Move(temporary, file, overwrite: true);
         Invalidate(address.AppId);
         return new Registration(this, file, address.AppId);
     }
 
-    public IReadOnlyList<SidecarAddress> Resolve(string appId)
+    public IReadOnlyList<SidecarAddress> Resolve(string appId) => Cached(appId, $"{appId}~*.json", a => a.AppId == appId);
+
+    public IReadOnlyList<SidecarAddress> ResolveAll() => Cached(AllAppsKey, "*~*.json", _ => true);
+
+    private IReadOnlyList<SidecarAddress> Cached(string cacheKey, string pattern, Func<SidecarAddress, bool> matches)
     {
         lock (_gate)
         {
-            if (_cache.TryGetValue(appId, out var cached) && DateTime.UtcNow - cached.At < CacheFor)
+            if (_cache.TryGetValue(cacheKey, out var cached) && DateTime.UtcNow - cached.At < CacheFor)
             {
                 return cached.Addresses;
             }
@@ -40,9 +48,9 @@ public sealed class FileNameResolver(string directory) : INameResolver
         var found = new List<SidecarAddress>();
         if (System.IO.Directory.Exists(Directory))
         {
-            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, $"{appId}~*.json"))
+            foreach (var file in System.IO.Directory.EnumerateFiles(Directory, pattern))
             {
-                if (TryRead(file) is { } address && address.AppId == appId && IsAlive(address.ProcessId))
+                if (TryRead(file) is { } address && matches(address) && IsAlive(address.ProcessId))
                 {
                     found.Add(address);
                 }
@@ -52,7 +60,7 @@ public sealed class FileNameResolver(string directory) : INameResolver
         found.Sort((a, b) => string.CompareOrdinal(a.InstanceId, b.InstanceId));
         lock (_gate)
         {
-            _cache[appId] = (DateTime.UtcNow, found);
+            _cache[cacheKey] = (DateTime.UtcNow, found);
         }
 
         return found;
@@ -63,6 +71,7 @@ public sealed class FileNameResolver(string directory) : INameResolver
         lock (_gate)
         {
             _cache.Remove(appId);
+            _cache.Remove(AllAppsKey);
         }
     }
 

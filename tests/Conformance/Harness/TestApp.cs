@@ -23,8 +23,8 @@ public sealed class TestApp : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Received { get; } = new();
 
-    /// <summary>What reached the app from callers, leaving out what its own sidecar asks on its own account
-    /// (<c>GET /dapr/subscribe</c>, <c>GET /dapr/config</c>).</summary>
+    /// <summary>What reached the app apart from the sidecar's own discovery calls (<c>GET /dapr/config</c>,
+    /// <c>GET /dapr/subscribe</c>), which daprd makes to every app at startup.</summary>
     public IEnumerable<RecordedRequest> ReceivedFromCallers => Received.Where(r => !r.Path.StartsWith("/dapr/", StringComparison.Ordinal));
 
     public static async Task<TestApp> StartAsync(Action<WebApplication> map, int port = 0)
