@@ -13,18 +13,7 @@ public sealed class ActorRouter(INameResolver resolver, TimeProvider time) : IDi
     private static readonly TimeSpan RoutingDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
 
-    private readonly HttpClient _hop = new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        UseProxy = false,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    private readonly HttpClient _hop = Invocation.SidecarHopClient.Create();
 
     /// <summary>This sidecar's instance id once it is registered.</summary>
     public string? SelfInstanceId { get; set; }

@@ -30,19 +30,7 @@ public sealed class ServiceInvoker : IDisposable
         _context = context;
         _local = local;
         _logger = context.LoggerFactory.CreateLogger("LocalSidecar.Invocation");
-        _hop = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            // traceparent is set explicitly per hop; the handler must not replace it with the ambient activity.
-            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _hop = SidecarHopClient.Create();
     }
 
     /// <summary>Invokes <paramref name="methodPath"/> on <paramref name="rawTarget"/> and writes the outcome to the

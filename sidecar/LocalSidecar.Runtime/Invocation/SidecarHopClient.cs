@@ -1,0 +1,22 @@
+using System.Diagnostics;
+
+namespace LocalSidecar.Invocation;
+
+/// <summary>The HTTP client for the sidecar-to-sidecar hop (service invocation and actor routing): pooled connections,
+/// no redirects, cookies or proxies, no client timeout (callers pass their deadline as a cancellation token).</summary>
+public static class SidecarHopClient
+{
+    public static HttpClient Create() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        // traceparent is set explicitly per hop; the handler must not replace it with the ambient activity.
+        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+}
