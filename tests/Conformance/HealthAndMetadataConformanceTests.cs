@@ -111,6 +111,19 @@ public sealed class HealthAndMetadataConformanceTests
         Assert.Equal(HttpStatusCode.NotFound, (await internalClient.GetAsync("/v1.0/metadata")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_busy_port_fails_startup_with_an_error_naming_it_and_leaves_nothing_behind()
+    {
+        SidecarHarness.RequireInProcess();
+        await using var first = await SidecarHarness.StartAsync();
+        var busy = first.Sidecar.HttpPort;
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => SidecarHarness.StartAsync(configure: o => o with { DaprHttpPort = busy }));
+        Assert.Contains(busy.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+
+        await using var second = await SidecarHarness.StartAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await second.Client.GetAsync("/v1.0/healthz")).StatusCode);
+    }
+
     internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

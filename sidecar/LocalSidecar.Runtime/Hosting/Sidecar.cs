@@ -64,11 +64,13 @@ public sealed class Sidecar : IAsyncDisposable
         var ownsLoggerFactory = options.LoggerFactory is null;
         var loggerFactory = options.LoggerFactory ?? SidecarLogging.CreateJsonLoggerFactory(options.AppId, options.LogLevel);
         var logger = loggerFactory.CreateLogger("LocalSidecar");
+        ComponentRegistry? components = null;
+        WebApplication? app = null;
         try
         {
             var resources = ResourceLoader.LoadPaths(options.ResourcesPaths).ScopedTo(options.AppId);
             var configuration = ConfigurationLoader.Load(options.ConfigPath);
-            var components = await ComponentRegistry.LoadAsync(resources.Components, options.AppId, options.WorkingDirectory, options.Environment, logger, cancellationToken);
+            components = await ComponentRegistry.LoadAsync(resources.Components, options.AppId, options.WorkingDirectory, options.Environment, logger, cancellationToken);
             var appChannel = options.AppPort is > 0 ? new AppChannel(options, logger) : null;
             var stopping = new CancellationTokenSource();
             var context = new SidecarContext(options, resources, configuration, components, new ResiliencyPolicies(resources.Resiliencies), appChannel, loggerFactory)
@@ -76,7 +78,7 @@ public sealed class Sidecar : IAsyncDisposable
                 Stopping = stopping.Token,
             };
 
-            var (app, publicListen, internalListen) = Build(context);
+            (app, var publicListen, var internalListen) = Build(context);
             await app.StartAsync(cancellationToken);
             context.HttpPort = publicListen.IPEndPoint!.Port;
             context.InternalPort = internalListen.IPEndPoint!.Port;
@@ -99,6 +101,16 @@ public sealed class Sidecar : IAsyncDisposable
         catch (Exception e)
         {
             logger.LogError("Sidecar for app {AppId} failed to start: {Error}", options.AppId, e.Message);
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            if (components is not null)
+            {
+                await components.DisposeAsync();
+            }
+
             if (ownsLoggerFactory)
             {
                 loggerFactory.Dispose();
