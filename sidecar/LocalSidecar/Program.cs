@@ -2,7 +2,8 @@ using LocalSidecar.Components;
 using LocalSidecar.Hosting;
 using LocalSidecar.Runner;
 
-// The local sidecar's command line: one sidecar (daprd-style flags), or `run -f dapr.yaml` for Multi-App Run.
+// The local sidecar's command line: one sidecar (daprd-style flags), `run -f dapr.yaml` for Multi-App Run, or
+// `publish` to publish an event through a running app's sidecar.
 if (args is ["--help" or "-h" or "help"])
 {
     Console.WriteLine(SidecarCommandLine.Usage);
@@ -25,6 +26,11 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 if (args is ["run", .. var runArgs])
 {
     return await RunCommand.RunAsync(runArgs, new RunnerOptions(), Console.Error, stop.Token);
+}
+
+if (args is ["publish", .. var publishArgs])
+{
+    return await PublishCommand.RunAsync(publishArgs, SidecarEnvironment.Process.NameResolver, Console.Out, Console.Error, stop.Token);
 }
 
 try

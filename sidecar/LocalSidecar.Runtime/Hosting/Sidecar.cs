@@ -82,7 +82,10 @@ public sealed class Sidecar : IAsyncDisposable
             await app.StartAsync(cancellationToken);
             context.HttpPort = publicListen.IPEndPoint!.Port;
             context.InternalPort = internalListen.IPEndPoint!.Port;
-            var address = new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId);
+            var address = new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId)
+            {
+                HttpPort = context.HttpPort,
+            };
             var registration = options.Environment.NameResolver.Register(address);
 
             var messaging = app.Services.GetRequiredService<SubscriptionManager>();

@@ -10,6 +10,7 @@ public static class SidecarCommandLine
     public const string Usage = """
         usage: LocalSidecar [flags]                 run one sidecar
                LocalSidecar run -f dapr.yaml [...]  run a Multi-App Run file (see 'run --help')
+               LocalSidecar publish [...]           publish an event through a running app's sidecar (see 'publish --help')
 
         flags (as daprd's):
           --app-id <id>                   app id (env APP_ID); required

@@ -19,5 +19,8 @@ public sealed record SidecarAddress(string AppId, string InstanceId, string Host
     /// <summary>The actor types this instance's app hosts, once its sidecar is ready to serve them.</summary>
     public IReadOnlyList<string> ActorTypes { get; init; } = [];
 
+    /// <summary>The public Dapr HTTP API port, for tools that act on behalf of an app (<c>LocalSidecar publish</c>).</summary>
+    public int HttpPort { get; init; }
+
     public Uri InternalBaseUri => new($"http://{Host}:{InternalPort}");
 }
