@@ -1,0 +1,1 @@
+"""Sidecart's shipping service: ships confirmed orders and announces them on topic `shipments`."""
