@@ -87,9 +87,13 @@ def create_server(address, app, app_api_token=None):
         shipping = app
         token = app_api_token
 
-    server = ThreadingHTTPServer(address, Handler)
-    server.daemon_threads = True
-    return server
+    return _Server(address, Handler)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default backlog of 5 drops connections when the sidecar delivers concurrently.
+    request_queue_size = 128
 
 
 class _ShippingHandler(BaseHTTPRequestHandler):
