@@ -1,5 +1,6 @@
 # Sidecart: the two commands that matter are `make run` and `make test` (see README.md).
 DOTNET ?= dotnet
+PYTHON ?= python3
 CONFIGURATION ?= Debug
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -12,6 +13,7 @@ build:
 
 test: build
 	$(DOTNET) test Dapr.sln -c $(CONFIGURATION) --no-build -nologo
+	CONFIGURATION=$(CONFIGURATION) $(PYTHON) -m unittest discover -s apps/shipping/tests -t apps/shipping
 
 # The whole system on the embedded default: every app of dapr.yaml with a local sidecar, on components/local.
 run: build
