@@ -158,6 +158,11 @@ class _ShippingHandler(BaseHTTPRequestHandler):
         return hmac.compare_digest(presented.encode("utf-8"), self.token.encode("utf-8"))
 
     def _read_body(self):
+        if self.headers.get("Transfer-Encoding"):
+            # Reading chunked bodies is not worth it here (the sidecar sends lengths); refusing keeps the stream sane.
+            self.close_connection = True
+            self._send(411, {"error": "send a Content-Length"})
+            return None
         length = int(self.headers.get("Content-Length") or 0)
         if length > _MAX_BODY_BYTES:
             self.close_connection = True

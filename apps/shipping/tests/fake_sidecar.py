@@ -31,6 +31,10 @@ class FakeSidecar:
         self._server.shutdown()
         self._server.server_close()
 
+    def put_state(self, key, value):
+        with self._lock:
+            self._state[key] = (value, str(next(self._etags)))
+
     def state(self, key):
         with self._lock:
             entry = self._state.get(key)

@@ -1,6 +1,7 @@
 """The app over HTTP on a free port, against a fake sidecar."""
 
 import json
+import socket
 import threading
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -101,6 +102,21 @@ class ShippingComponentTest(unittest.TestCase):
         self.assertEqual({"status": "SUCCESS"}, self.app.deliver(event).json())
         self.assertEqual(len(published), len(self.shipments_published()))
 
+    def test_a_shipment_stored_before_a_crash_is_announced_on_redelivery_under_the_same_event_id(self):
+        stored = {"orderId": "ord-1001", "shipmentId": "shp-before-crash", "carrier": "Sidecart Express",
+                  "trackingNumber": "SCX000000000001", "dispatchedAt": "2026-01-01T10:00:02.000Z", "dispatchPublishedAt": None}
+        self.sidecar.put_state("shipment-ord-1001", stored)
+        self.assertEqual({"status": "SUCCESS"}, self.app.deliver(cloud_event(order())).json())
+        [(data, metadata)] = self.shipments_published()
+        self.assertEqual("shp-before-crash", data["shipmentId"])
+        self.assertEqual("shipment-ord-1001", metadata["cloudevent.id"])
+        self.assertIsNotNone(self.sidecar.state("shipment-ord-1001")["dispatchPublishedAt"])
+
+    def test_an_order_id_that_cannot_be_a_state_key_is_dead_lettered(self):
+        self.assertEqual({"status": "DROP"}, self.app.deliver(cloud_event(order(orderId="a||b"), event_id="pipes")).json())
+        [record] = self.app.get("/dead-letters").json()
+        self.assertIn("data.orderId: must not contain '||'", record["reason"])
+
     def test_orders_in_other_statuses_are_acknowledged_without_a_shipment(self):
         for status in ["Pending", "Rejected", "Cancelled", "Shipped"]:
             with self.subTest(status=status):
@@ -194,6 +210,12 @@ class ShippingComponentTest(unittest.TestCase):
                     payload = cloud_event(order()) if method == "POST" else None
                     self.assertEqual(401, call(method, self.app.url + path, payload, headers=headers).status)
         self.assertEqual([], self.sidecar.keys())
+
+    def test_a_chunked_body_is_refused_rather_than_misread(self):
+        with socket.create_connection(("127.0.0.1", self.app.server.server_port), timeout=5) as connection:
+            connection.sendall(b"POST /events/orders HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                               b"dapr-api-token: " + APP_TOKEN.encode() + b"\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+            self.assertTrue(connection.recv(1024).startswith(b"HTTP/1.1 411"))
 
     def test_unknown_routes_and_methods(self):
         self.assertEqual(404, self.app.get("/nothing-here").status)
