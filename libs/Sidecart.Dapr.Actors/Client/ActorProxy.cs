@@ -59,7 +59,8 @@ internal sealed class ActorProxyMethods
     public ProxyMethod Find(MethodInfo method) =>
         _methods.TryGetValue(method, out var found) ? found : throw new NotSupportedException($"{method.Name} is not an actor method.");
 
-    private static async Task<T> CastAsync<T>(Task<object?> call) => (T)(await call)!;
+    /// <summary>An empty answer (a host in another language may send one) reads as default.</summary>
+    private static async Task<T> CastAsync<T>(Task<object?> call) => await call is T value ? value : default!;
 
     internal sealed record ProxyMethod(ActorMethod Method, Func<Task<object?>, Task> Complete);
 }

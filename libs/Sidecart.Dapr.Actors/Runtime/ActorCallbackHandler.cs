@@ -82,7 +82,18 @@ internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCa
             return;
         }
 
-        if (timer.Callback is not { Length: > 0 } callbackName || type.TimerCallback(callbackName) is not { } callback)
+        ActorMethod? callback;
+        try
+        {
+            callback = timer.Callback is { Length: > 0 } callbackName ? type.TimerCallback(callbackName) : null;
+        }
+        catch (InvalidOperationException e)
+        {
+            await WriteErrorAsync(http, call, StatusCodes.Status404NotFound, ActorErrorCodes.MethodNotFound, e.Message);
+            return;
+        }
+
+        if (callback is null)
         {
             await WriteErrorAsync(http, call, StatusCodes.Status404NotFound, ActorErrorCodes.MethodNotFound,
                 $"Actor type '{call.ActorType}' has no timer callback method '{timer.Callback}'.");
