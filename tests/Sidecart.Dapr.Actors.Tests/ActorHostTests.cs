@@ -146,6 +146,18 @@ public sealed class ActorHostTests(ActorSystem system) : IClassFixture<ActorSyst
     }
 
     [Fact]
+    public async Task A_call_the_sidecar_refuses_stays_a_DaprApiException_rather_than_an_actor_error()
+    {
+        var counter = system.Proxies.CreateProxy<ICounterActor>("not#safe", "CounterActor");
+
+        var error = await Assert.ThrowsAsync<DaprApiException>(() => counter.Get());
+
+        Assert.IsNotType<ActorMethodException>(error);
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Equal("ERR_BAD_REQUEST", error.ErrorCode);
+    }
+
+    [Fact]
     public async Task Concurrent_calls_to_one_actor_take_turns_so_no_increment_is_lost()
     {
         var id = ActorSystem.NewId("counter");
