@@ -4,14 +4,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Sidecar.Bench;
 
-/// <summary>Local sidecars started in-process, as the runner starts them, with an in-memory pub/sub component.</summary>
+/// <summary>Local sidecars started in-process, as the runner starts them, with an in-memory pub/sub component and,
+/// when asked, an in-memory actor state store.</summary>
 public sealed class BenchSidecars : IAsyncDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-bench", Guid.NewGuid().ToString("N"));
     private readonly List<LocalSidecar.Hosting.Sidecar> _started = [];
     private readonly SidecarEnvironment _environment;
 
-    public BenchSidecars()
+    public BenchSidecars(bool actorStateStore = false)
     {
         Directory.CreateDirectory(Path.Combine(_root, "resources"));
         File.WriteAllText(Path.Combine(_root, "resources", "pubsub.yaml"), """
@@ -24,16 +25,33 @@ public sealed class BenchSidecars : IAsyncDisposable
               version: v1
               metadata: []
             """);
+        if (actorStateStore)
+        {
+            File.WriteAllText(Path.Combine(_root, "resources", "statestore.yaml"), """
+                apiVersion: dapr.io/v1alpha1
+                kind: Component
+                metadata:
+                  name: statestore
+                spec:
+                  type: state.in-memory
+                  version: v1
+                  metadata:
+                  - name: actorStateStore
+                    value: "true"
+                """);
+        }
+
         _environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
     }
 
-    public async Task<LocalSidecar.Hosting.Sidecar> StartAsync(string appId, int? appPort)
+    /// <param name="daprHttpPort">0 picks a free port; an app that must know its sidecar before it starts picks one.</param>
+    public async Task<LocalSidecar.Hosting.Sidecar> StartAsync(string appId, int? appPort, int daprHttpPort = 0)
     {
         var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
         {
             AppId = appId,
             AppPort = appPort,
-            DaprHttpPort = 0,
+            DaprHttpPort = daprHttpPort,
             DaprInternalPort = 0,
             ResourcesPaths = [Path.Combine(_root, "resources")],
             WorkingDirectory = _root,

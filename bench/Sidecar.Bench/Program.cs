@@ -22,12 +22,14 @@ Console.WriteLine("invocation: direct vs through two local sidecars, 500 req/s, 
 var invocation = await InvocationBench.RunAsync(500, TimeSpan.FromSeconds(10));
 Console.WriteLine("pub/sub: publish-to-delivery latency and throughput ...");
 var pubsub = await PubSubBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
+Console.WriteLine("actors: activation latency at 500 req/s vs plain invocation, and call throughput ...");
+var actors = await ActorBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
 Console.WriteLine("memory: resident set of one sidecar process vs a bare ASP.NET app ...");
 var memory = await MemoryBench.RunAsync(repoRoot);
 
-var report = Report.Markdown(invocation, pubsub, memory);
+var report = Report.Markdown(invocation, pubsub, actors, memory);
 await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
-await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, memory));
+await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, actors, memory));
 Console.WriteLine(report);
 return 0;
 

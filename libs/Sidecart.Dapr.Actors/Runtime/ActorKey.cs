@@ -1,0 +1,3 @@
+namespace Sidecart.Dapr.Actors.Runtime;
+
+internal readonly record struct ActorKey(string Type, string Id);
