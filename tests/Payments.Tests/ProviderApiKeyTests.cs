@@ -8,13 +8,12 @@ namespace Sidecart.Payments.Tests;
 /// <summary>The provider's API key comes from the secret store, reaches the provider, and never reaches a log.</summary>
 public sealed class ProviderApiKeyTests
 {
-    /// <summary>Every category at its most verbose, HttpClient and Polly included, so nothing that could leak is filtered out.</summary>
+    /// <summary>Every category at its most verbose, ASP.NET Core and HttpClient included, so nothing that could leak is filtered out.</summary>
     private static readonly Dictionary<string, string> TraceLogging = new()
     {
         ["Logging:LogLevel:Default"] = "Trace",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
-        ["Logging:LogLevel:Polly"] = "Trace",
     };
 
     [Fact]

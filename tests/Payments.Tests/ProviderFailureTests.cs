@@ -13,7 +13,7 @@ public sealed class ProviderFailureTests
     {
         await using var system = await PaymentsSystem.StartAsync(new Dictionary<string, string>
         {
-            ["Payments:Provider:AttemptTimeout"] = "00:00:00.500",
+            ["Payments:Provider:AttemptTimeout"] = "00:00:01",
             ["Payments:Provider:MaxRetryAttempts"] = "4",
         });
         await system.SetProviderBehaviourAsync(new { latencyMs = 10_000, slowRequests = 1 });
