@@ -5,7 +5,11 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using LocalSidecar.Hosting;
 using LocalSidecar.NameResolution;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -70,19 +74,15 @@ public sealed class PaymentsSystem : IAsyncDisposable
               - {name: nestedSeparator, value: ":"}
             """);
 
-        var providerPort = FreePort();
+        // The provider binds port 0, so the OS picks a port nobody else can take in the meantime.
         var provider = new ProviderFactory(providerApiKey ?? system.ApiKey);
         system._owned.Add(provider);
-        provider.UseKestrel(providerPort);
+        provider.UseKestrel();
         provider.StartServer();
-        system.Provider = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{providerPort}") };
+        system.Provider = new HttpClient { BaseAddress = new Uri(provider.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
 
-        var appPort = FreePort();
-        var paymentsSidecar = await system.StartSidecarAsync("payments", appPort, resources);
-        system.PaymentsSidecar = new HttpClient { BaseAddress = paymentsSidecar.HttpEndpoint };
         var configuration = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["DAPR_HTTP_PORT"] = paymentsSidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
             ["Payments:Provider:BaseUrl"] = system.Provider.BaseAddress.ToString(),
             ["Payments:Provider:AttemptTimeout"] = "00:00:05",
             ["Payments:Provider:MaxRetryAttempts"] = "2",
@@ -98,11 +98,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var payments = new PaymentsFactory(configuration, system.Logs);
-        system._owned.Add(payments);
-        payments.UseKestrel(appPort);
-        payments.StartServer();
-        system.App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+        await system.StartPaymentsAsync(configuration, resources);
 
         var client = await system.StartSidecarAsync("caller", null, resources);
         system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
@@ -163,6 +159,37 @@ public sealed class PaymentsSystem : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
+    /// <summary>The app port must be known before the app starts (its sidecar needs it), so it is picked free in
+    /// advance; another process can take it before the app binds, so that start is tried again on new ports.</summary>
+    private async Task StartPaymentsAsync(Dictionary<string, string> configuration, string resources)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var appPort = FreePort();
+            var sidecar = await StartSidecarAsync("payments", appPort, resources);
+            configuration["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture);
+            configuration["urls"] = $"http://127.0.0.1:{appPort}";
+            var payments = new PaymentsFactory(configuration, Logs);
+            try
+            {
+                payments.UseKestrel();
+                payments.StartServer();
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException && attempt < 3)
+            {
+                await payments.DisposeAsync();
+                _owned.Remove(sidecar);
+                await sidecar.DisposeAsync();
+                continue;
+            }
+
+            _owned.Add(payments);
+            PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+            App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+            return;
+        }
+    }
+
     private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort, string resources)
     {
         var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
@@ -198,6 +225,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
         {
             builder.UseSetting("Provider:ApiKey", apiKey);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
         }
     }
 }
