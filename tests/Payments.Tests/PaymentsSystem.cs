@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using LocalSidecar.Hosting;
+using LocalSidecar.NameResolution;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sidecart.PaymentProvider;
+
+namespace Sidecart.Payments.Tests;
+
+/// <summary>Payments on a real port behind a real local sidecar (in-memory <c>statestore</c>, a local-file
+/// <c>secretstore</c> in a temp folder), the stand-in provider on its own free port, and a client sidecar from
+/// which tests call payments as ordering would. Resilience settings are short so failure paths run quickly.</summary>
+public sealed class PaymentsSystem : IAsyncDisposable
+{
+    public const string SecretName = "payments:providerApiKey";
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-payments-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private PaymentsSystem() => Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
+
+    public SidecarEnvironment Environment { get; }
+
+    /// <summary>The key the payments app reads from its secret store; unique per system so logs can be searched for it.</summary>
+    public string ApiKey { get; } = $"sk_test_{Guid.NewGuid():N}";
+
+    public CapturedLogs Logs { get; } = new();
+
+    public HttpClient App { get; private set; } = null!;
+
+    /// <summary>The payments app's own sidecar: state read here is the app's own.</summary>
+    public HttpClient PaymentsSidecar { get; private set; } = null!;
+
+    /// <summary>A sidecar with no app, from which tests invoke payments as another app would.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The stand-in provider, for its sandbox switches and stats.</summary>
+    public HttpClient Provider { get; private set; } = null!;
+
+    /// <param name="settings">payments configuration on top of the test defaults (<c>Payments:Provider:...</c>, log levels).</param>
+    /// <param name="providerApiKey">the key the provider accepts; defaults to the one in the secret store.</param>
+    public static async Task<PaymentsSystem> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? providerApiKey = null)
+    {
+        var system = new PaymentsSystem();
+        var resources = Path.Combine(system._root, "resources");
+        Directory.CreateDirectory(resources);
+        var secretsFile = Path.Combine(system._root, "secrets.json");
+        File.WriteAllText(secretsFile, new JsonObject { ["payments"] = new JsonObject { ["providerApiKey"] = system.ApiKey } }.ToJsonString());
+        File.WriteAllText(Path.Combine(resources, "components.yaml"), $$"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: statestore}
+            spec: {type: state.in-memory, version: v1, metadata: []}
+            ---
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: secretstore}
+            spec:
+              type: secretstores.local.file
+              version: v1
+              metadata:
+              - {name: secretsFile, value: "{{secretsFile}}"}
+              - {name: nestedSeparator, value: ":"}
+            """);
+
+        // The provider binds port 0, so the OS picks a port nobody else can take in the meantime.
+        var provider = new ProviderFactory(providerApiKey ?? system.ApiKey);
+        system._owned.Add(provider);
+        provider.UseKestrel();
+        provider.StartServer();
+        system.Provider = new HttpClient { BaseAddress = new Uri(provider.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
+
+        var configuration = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Payments:Provider:BaseUrl"] = system.Provider.BaseAddress.ToString(),
+            ["Payments:Provider:AttemptTimeout"] = "00:00:05",
+            ["Payments:Provider:MaxRetryAttempts"] = "2",
+            ["Payments:Provider:RetryDelay"] = "00:00:00.010",
+            // High enough that only the circuit-breaker tests, which lower it, ever open the circuit.
+            ["Payments:Provider:CircuitBreaker:MinimumThroughput"] = "1000",
+            ["Payments:Provider:CircuitBreaker:SamplingDuration"] = "00:00:30",
+            ["Payments:Provider:CircuitBreaker:BreakDuration"] = "00:00:00.500",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[key] = value;
+        }
+
+        await system.StartPaymentsAsync(configuration, resources);
+
+        var client = await system.StartSidecarAsync("caller", null, resources);
+        system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
+        return system;
+    }
+
+    public Task<HttpResponseMessage> AuthorizeAsync(string orderId, decimal amount = 42.50m, string customerId = "customer-1", string currency = "EUR") =>
+        App.PostAsJsonAsync("/payments/authorize", new { orderId, customerId, amount, currency });
+
+    public Task<HttpResponseMessage> RefundAsync(string orderId) => App.PostAsJsonAsync("/payments/refund", new { orderId });
+
+    public async Task<JsonObject> ProviderStatsAsync() => (await Provider.GetFromJsonAsync<JsonObject>("/admin/stats"))!;
+
+    public async Task SetProviderBehaviourAsync(object behaviour)
+    {
+        using var response = await Provider.PostAsJsonAsync("/admin/behaviour", behaviour);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        App.Dispose();
+        Client.Dispose();
+        Provider.Dispose();
+        PaymentsSidecar.Dispose();
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            await owned.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>The app port must be known before the app starts (its sidecar needs it), so it is picked free in
+    /// advance; another process can take it before the app binds, so that start is tried again on new ports.</summary>
+    private async Task StartPaymentsAsync(Dictionary<string, string> configuration, string resources)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var appPort = FreePort();
+            var sidecar = await StartSidecarAsync("payments", appPort, resources);
+            configuration["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture);
+            configuration["urls"] = $"http://127.0.0.1:{appPort}";
+            var payments = new PaymentsFactory(configuration, Logs);
+            try
+            {
+                payments.UseKestrel();
+                payments.StartServer();
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException && attempt < 3)
+            {
+                await payments.DisposeAsync();
+                _owned.Remove(sidecar);
+                await sidecar.DisposeAsync();
+                continue;
+            }
+
+            _owned.Add(payments);
+            PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+            App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+            return;
+        }
+    }
+
+    private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort, string resources)
+    {
+        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
+        {
+            AppId = appId,
+            AppPort = appPort,
+            DaprHttpPort = 0,
+            ResourcesPaths = [resources],
+            WorkingDirectory = _root,
+            Environment = Environment,
+            LoggerFactory = NullLoggerFactory.Instance,
+        });
+        _owned.Add(sidecar);
+        return sidecar;
+    }
+
+    private sealed class PaymentsFactory(IReadOnlyDictionary<string, string> settings, CapturedLogs logs) : WebApplicationFactory<PaymentsJsonContext>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        }
+    }
+
+    private sealed class ProviderFactory(string apiKey) : WebApplicationFactory<ProviderOptions>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Provider:ApiKey", apiKey);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        }
+    }
+}
