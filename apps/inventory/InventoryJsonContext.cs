@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sidecart.Dapr.AspNetCore.DeadLetters;
 using Sidecart.Inventory.Actors;
+using Sidecart.Inventory.Events;
 using Sidecart.Inventory.Model;
 
 namespace Sidecart.Inventory;
@@ -13,5 +15,7 @@ namespace Sidecart.Inventory;
 [JsonSerializable(typeof(StockReceiptResult))]
 [JsonSerializable(typeof(StockLevel))]
 [JsonSerializable(typeof(StockLedger))]
+[JsonSerializable(typeof(StockReceived))]
 [JsonSerializable(typeof(List<OpeningStock>))]
+[JsonSerializable(typeof(IReadOnlyList<DeadLetter>))]
 public sealed partial class InventoryJsonContext : JsonSerializerContext;

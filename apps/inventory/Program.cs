@@ -1,4 +1,5 @@
 using Sidecart.Dapr;
+using Sidecart.Dapr.AspNetCore;
 using Sidecart.Inventory;
 using Sidecart.Inventory.Actors;
 using Sidecart.Inventory.Apis;
@@ -14,14 +15,21 @@ builder.Services.AddActors(o =>
     o.JsonTypeInfoResolver = InventoryJsonContext.Default;
     o.RegisterActor<SkuActor>();
 });
+builder.Services.AddDeadLetterStore();
+builder.Services.AddSingleton<StockReceivedSchema>();
+builder.Services.AddSingleton<StockReceivedHandler>();
 builder.Services.AddSingleton<StockSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StockSeeder>());
 
 var app = builder.Build();
+_ = app.Services.GetRequiredService<StockReceivedSchema>();   // a missing or unsupported schema file fails the start, not the first event
 app.MapDefaultEndpoints();
 app.UseAppApiToken();
+app.MapSubscribeHandler();
 app.MapActorsHandlers();
 app.MapStockApi();
+app.MapStockEventsApi();
+app.MapDeadLettersApi();
 app.Run();
 
 public partial class Program;

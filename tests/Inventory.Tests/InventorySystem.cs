@@ -68,7 +68,7 @@ public sealed class InventorySystem : IAsyncDisposable
         system.Caller = new HttpClient { BaseAddress = caller.HttpEndpoint };
         system.CallerDapr = new DaprClient(new HttpClient(), Options.Create(new DaprClientOptions { HttpEndpoint = caller.HttpEndpoint }));
         system.Proxies = new ActorProxyFactory(system.CallerDapr, InventoryJsonContext.Default);
-        await system.WaitForActorHostAsync(inventorySidecar.HttpEndpoint);
+        await system.WaitForSubscriptionsAsync(inventorySidecar.HttpEndpoint);
         return system;
     }
 
@@ -126,13 +126,14 @@ public sealed class InventorySystem : IAsyncDisposable
         return sidecar;
     }
 
-    // Actors are reachable once the sidecar has read /dapr/config.
-    private async Task WaitForActorHostAsync(Uri inventorySidecar)
+    // Publishing before the sidecar has read /dapr/subscribe would lose the event; actors are ready once it has read /dapr/config.
+    private async Task WaitForSubscriptionsAsync(Uri inventorySidecar)
     {
         using var client = new HttpClient { BaseAddress = inventorySidecar };
         await EventuallyAsync(async () => JsonNode.Parse(await client.GetStringAsync("/v1.0/metadata"))!, metadata =>
-                metadata["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true,
-            "the inventory's actor host");
+                metadata["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true
+                && metadata["subscriptions"]?.AsArray().Count(s => s?["topic"]?.GetValue<string>() is "stock-received" or "stock-received-dlq") == 2,
+            "the inventory's subscriptions and actor host");
     }
 
     private static int FreePort()
