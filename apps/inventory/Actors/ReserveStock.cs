@@ -1,0 +1,3 @@
+namespace Sidecart.Inventory.Actors;
+
+public sealed record ReserveStock(string OrderId, int Quantity);
