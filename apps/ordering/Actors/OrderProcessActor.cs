@@ -47,7 +47,8 @@ public sealed class OrderProcessActor(
         var state = new OrderProcessState { Order = Order.Place(Id, request.CustomerId, request.Lines), Step = SagaStep.Pricing };
         await orders.SaveAsync(state.Order, CancellationToken.None);
         await StateManager.SetStateAsync(StateKey, state);
-        await RegisterReminderAsync(AdvanceReminder, TimeSpan.Zero, _options.RetryInterval);
+        // Named arguments: positionally, the generic overload would take TimeSpan.Zero as reminder data and register a one-shot reminder.
+        await RegisterReminderAsync(AdvanceReminder, dueTime: TimeSpan.Zero, period: _options.RetryInterval);
         await RegisterDeadlineAsync(state.Step);
         return state.Order;
     }
