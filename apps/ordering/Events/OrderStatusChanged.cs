@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Sidecart.Ordering.Model;
 
 namespace Sidecart.Ordering.Events;
@@ -23,5 +24,6 @@ public sealed record OrderStatusChanged(
     public static OrderStatusChanged From(Order order, DateTimeOffset occurredAt) =>
         new(order.OrderId, order.CustomerId, order.Status, order.Items, order.Total, order.Currency ?? NoCurrency, order.Reason, occurredAt);
 
+    [JsonIgnore]
     public string CloudEventId => $"{OrderId}-{Status}";
 }
