@@ -17,7 +17,7 @@ builder.Services.AddSingleton<ICatalog, CatalogClient>();
 builder.Services.AddSingleton<IPayments, PaymentsClient>();
 builder.Services.AddSingleton<IOrderRepository, OrderRepository>();
 builder.Services.AddSingleton<IOrderEventPublisher, OrderEventPublisher>();
-builder.Services.AddSingleton<OrderPlacement>();
+builder.Services.AddSingleton<OrderService>();
 builder.Services.AddActors(o =>
 {
     o.JsonTypeInfoResolver = OrderingJsonContext.Default;

@@ -130,6 +130,20 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
     }
 
     [Fact]
+    public async Task A_payment_provider_outage_cancels_the_order_after_the_retries_instead_of_leaving_it_stuck()
+    {
+        system.Payments.UnavailableCustomers["cust-outage"] = true;
+        var orderId = await PlaceOrderAsync("cust-outage", ("TENT-2P", 1));
+
+        var order = await WaitForStatusAsync(orderId, "Cancelled");
+
+        Assert.Contains("unavailable", order["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, system.Payments.Calls.Count(c => c.StartsWith($"authorize {orderId}", StringComparison.Ordinal)));
+        Assert.Contains($"refund {orderId}", system.Payments.Calls);
+        Assert.True(system.Stock.Saw($"Release TENT-2P {orderId}"));
+    }
+
+    [Fact]
     public async Task A_shipment_dispatched_event_moves_a_confirmed_order_to_shipped()
     {
         var orderId = await PlaceOrderAsync("cust-ship", ("BOTTLE-750", 1));

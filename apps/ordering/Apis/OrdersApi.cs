@@ -31,7 +31,7 @@ public static class OrdersApi
     public static async Task<Results<Accepted<OrderAccepted>, ValidationProblem>> PlaceOrder(
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         PlaceOrderRequest? request,
-        OrderPlacement placement,
+        OrderService orders,
         CancellationToken cancellationToken)
     {
         var errors = OrderRules.Validate(idempotencyKey, request, out var valid);
@@ -40,7 +40,7 @@ public static class OrdersApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var order = await placement.PlaceAsync(idempotencyKey!, valid!, cancellationToken);
+        var order = await orders.PlaceAsync(idempotencyKey!, valid!, cancellationToken);
         return TypedResults.Accepted($"/orders/{order.OrderId}", new OrderAccepted(order.OrderId, order.Status));
     }
 
@@ -50,10 +50,10 @@ public static class OrdersApi
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order has id '{orderId}'.");
 
     public static Task<TopicResult> OnShipmentDispatched(
-        CloudEvent<ShipmentDispatched> shipment, IdempotentConsumer once, OrderPlacement placement, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        CloudEvent<ShipmentDispatched> shipment, IdempotentConsumer once, OrderService orders, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         once.HandleOnceAsync(shipment, async (e, _) =>
         {
-            var outcome = await placement.MarkShippedAsync(e.Data);
+            var outcome = await orders.MarkShippedAsync(e.Data);
             if (outcome is ShipmentOutcome.Shipped)
             {
                 return TopicResults.Success();

@@ -145,7 +145,13 @@ public sealed class OrderingSystem : IAsyncLifetime
             var body = (await JsonNode.ParseAsync(request.Body))!.AsObject();
             var orderId = body["orderId"]!.GetValue<string>();
             Payments.Calls.Enqueue($"authorize {orderId} {body["customerId"]} {body["amount"]} {body["currency"]}");
-            return Payments.DecliningCustomers.ContainsKey(body["customerId"]!.GetValue<string>())
+            var customerId = body["customerId"]!.GetValue<string>();
+            if (Payments.UnavailableCustomers.ContainsKey(customerId))
+            {
+                return Results.Problem(statusCode: 503, title: "Payment provider unavailable");
+            }
+
+            return Payments.DecliningCustomers.ContainsKey(customerId)
                 ? Results.Json(new { orderId, status = "Declined", reason = "card declined" })
                 : Results.Json(new { orderId, status = "Authorized", authorizationId = $"auth-{orderId}" });
         });

@@ -8,5 +8,8 @@ public sealed class PaymentsStub
     /// <summary>Customers whose payments are declined; every other customer is authorized.</summary>
     public ConcurrentDictionary<string, bool> DecliningCustomers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Customers for whom the provider is unavailable: authorize answers 503.</summary>
+    public ConcurrentDictionary<string, bool> UnavailableCustomers { get; } = new(StringComparer.Ordinal);
+
     public ConcurrentQueue<string> Calls { get; } = new();
 }

@@ -1,13 +1,15 @@
 using Sidecart.Dapr;
 using Sidecart.Dapr.Actors;
 using Sidecart.Ordering.Actors;
+using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Model;
 
 namespace Sidecart.Ordering.Services;
 
-/// <summary>Places orders exactly once per <c>Idempotency-Key</c>: the key is claimed in <c>statestore</c> with a
-/// first-write save, so of two concurrent requests with one key only one order id wins and both start that order.</summary>
-public sealed class OrderPlacement(DaprClient dapr, IActorProxyFactory actors)
+/// <summary>Hands orders to their OrderProcess actors. Places an order exactly once per <c>Idempotency-Key</c>: the key
+/// is claimed in <c>statestore</c> with a first-write save, so of two concurrent requests with one key only one order
+/// id wins and both start that order.</summary>
+public sealed class OrderService(DaprClient dapr, IActorProxyFactory actors)
 {
     public const string StoreName = "statestore";
 
@@ -26,7 +28,7 @@ public sealed class OrderPlacement(DaprClient dapr, IActorProxyFactory actors)
         return await Process(orderId).Start(request);
     }
 
-    public Task<Actors.ShipmentOutcome> MarkShippedAsync(Events.ShipmentDispatched shipment) => Process(shipment.OrderId).MarkShipped(shipment);
+    public Task<ShipmentOutcome> MarkShippedAsync(ShipmentDispatched shipment) => Process(shipment.OrderId).MarkShipped(shipment);
 
     private IOrderProcessActor Process(string orderId) => actors.CreateProxy<IOrderProcessActor>(orderId, IOrderProcessActor.TypeName);
 }
