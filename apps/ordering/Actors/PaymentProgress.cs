@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Sidecart.Ordering.Actors;
+
+[JsonConverter(typeof(JsonStringEnumConverter<PaymentProgress>))]
+public enum PaymentProgress
+{
+    NotStarted,
+
+    /// <summary>Authorization was asked for without a definite answer: the customer may have been charged.</summary>
+    Requested,
+    Authorized,
+    Declined,
+}

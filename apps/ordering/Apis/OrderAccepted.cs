@@ -1,0 +1,5 @@
+using Sidecart.Ordering.Model;
+
+namespace Sidecart.Ordering.Apis;
+
+public sealed record OrderAccepted(string OrderId, OrderStatus Status);

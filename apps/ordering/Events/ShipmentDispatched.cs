@@ -1,0 +1,8 @@
+namespace Sidecart.Ordering.Events;
+
+/// <summary>Published by shipping to topic <c>shipments</c> (docs/schemas/shipment-dispatched.schema.json).</summary>
+public sealed record ShipmentDispatched(string OrderId, string ShipmentId, string Carrier, string TrackingNumber, DateTimeOffset DispatchedAt)
+{
+    public const string Topic = "shipments";
+    public const string DeadLetterTopic = "shipments-dlq";
+}

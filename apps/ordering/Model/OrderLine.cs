@@ -1,0 +1,3 @@
+namespace Sidecart.Ordering.Model;
+
+public sealed record OrderLine(string Sku, int Quantity);

@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Http.Json;
+using Sidecart.Dapr;
+
+namespace Sidecart.Ordering.Services;
+
+/// <summary>Payments (app id <c>payments</c>) by service invocation: <c>POST /payments/authorize</c> and <c>/payments/refund</c>.</summary>
+public sealed class PaymentsClient(DaprClient dapr) : IPayments
+{
+    public const string AppId = "payments";
+
+    public async Task<PaymentResult> AuthorizeAsync(PaymentAuthorization authorization, CancellationToken cancellationToken)
+    {
+        using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/authorize", authorization, OrderingJsonContext.Default.PaymentAuthorization);
+        using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            throw new PaymentsUnavailableException($"Payments could not authorize order {authorization.OrderId}: the provider is unavailable.");
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(OrderingJsonContext.Default.PaymentResult, cancellationToken)
+            ?? throw new InvalidOperationException($"Payments answered the authorization of order {authorization.OrderId} with no body.");
+    }
+
+    public async Task RefundAsync(string orderId, CancellationToken cancellationToken)
+    {
+        using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/refund", new PaymentRefund(orderId), OrderingJsonContext.Default.PaymentRefund);
+        using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
+
+        // Payments that never saw the order has nothing to refund.
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Sidecart.Ordering.Tests.Support;
+
+namespace Sidecart.Ordering.Tests;
+
+/// <summary>Ordering's HTTP API and saga end to end: a real local sidecar per app, stub downstream apps.</summary>
+public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<OrderingSystem>
+{
+    private static string NewKey() => Guid.NewGuid().ToString("N");
+
+    private async Task<HttpResponseMessage> PlaceAsync(string? key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders") { Content = JsonContent.Create(body) };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return await system.App.SendAsync(request);
+    }
+
+    private async Task<string> PlaceOrderAsync(string customerId, params (string Sku, int Quantity)[] items)
+    {
+        using var response = await PlaceAsync(NewKey(), new { customerId, items = items.Select(i => new { sku = i.Sku, quantity = i.Quantity }) });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var orderId = accepted["orderId"]!.GetValue<string>();
+        Assert.Equal("Pending", accepted["status"]!.GetValue<string>());
+        Assert.Equal($"/orders/{orderId}", response.Headers.Location?.OriginalString);
+        return orderId;
+    }
+
+    private Task<JsonObject> WaitForStatusAsync(string orderId, string status) => OrderingSystem.EventuallyAsync(
+        async () => (await system.App.GetFromJsonAsync<JsonObject>($"/orders/{orderId}"))!,
+        order => order["status"]!.GetValue<string>() == status,
+        $"order {orderId} to be {status}");
+
+    private Task<(string Id, JsonObject Data)> WaitForEventAsync(string orderId, string status) => OrderingSystem.EventuallyAsync(
+        () => Task.FromResult(system.OrderEvents.FirstOrDefault(e => e.Data["orderId"]?.GetValue<string>() == orderId && e.Data["status"]?.GetValue<string>() == status)),
+        e => e.Data is not null,
+        $"the {status} event of order {orderId}");
+
+    [Fact]
+    public async Task An_order_is_confirmed_and_each_status_change_is_published()
+    {
+        var orderId = await PlaceOrderAsync("cust-happy", ("HEADLAMP-400", 2), ("BOTTLE-750", 1));
+
+        var order = await WaitForStatusAsync(orderId, "Confirmed");
+
+        Assert.Equal(["orderId", "customerId", "status", "items", "total", "currency", "reason"], order.Select(p => p.Key));
+        Assert.Equal(103.95m, order["total"]!.GetValue<decimal>());
+        Assert.Equal("EUR", order["currency"]!.GetValue<string>());
+        Assert.True(system.Stock.Saw($"Confirm HEADLAMP-400 {orderId}"));
+        Assert.Contains($"authorize {orderId} cust-happy 103.95 EUR", system.Payments.Calls);
+
+        var pending = await WaitForEventAsync(orderId, "Pending");
+        var confirmed = await WaitForEventAsync(orderId, "Confirmed");
+        Assert.Equal($"{orderId}-Pending", pending.Id);
+        Assert.Equal($"{orderId}-Confirmed", confirmed.Id);
+        Assert.Equal(
+            ["orderId", "customerId", "status", "items", "total", "currency", "reason", "occurredAt"],
+            confirmed.Data.Select(p => p.Key));
+        Assert.Equal("HEADLAMP-400", confirmed.Data["items"]![0]!["sku"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_returns_the_same_order_and_places_only_one()
+    {
+        var key = NewKey();
+        var body = new { customerId = "cust-twice", items = new[] { new { sku = "TENT-2P", quantity = 1 } } };
+
+        var responses = await Task.WhenAll(PlaceAsync(key, body), PlaceAsync(key, body));
+        using var later = await PlaceAsync(key, body);
+
+        var ids = new List<string>();
+        foreach (var response in responses.Append(later))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>());
+            response.Dispose();
+        }
+
+        Assert.Single(ids.Distinct());
+        await WaitForStatusAsync(ids[0], "Confirmed");
+        Assert.Single(system.Payments.Calls, c => c.Contains("cust-twice", StringComparison.Ordinal));
+        Assert.Single(system.Stock.Calls, c => c.StartsWith("Reserve TENT-2P", StringComparison.Ordinal) && c.Contains(ids[0], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unknown_sku_rejects_the_order_with_a_reason()
+    {
+        var orderId = await PlaceOrderAsync("cust-unknown", ("HEADLAMP-400", 1), ("NOPE-1", 1));
+
+        var order = await WaitForStatusAsync(orderId, "Rejected");
+
+        Assert.Contains("NOPE-1", order["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(system.Stock.Calls, c => c.StartsWith("Reserve", StringComparison.Ordinal) && c.Contains(orderId, StringComparison.Ordinal));
+        Assert.Equal($"{orderId}-Rejected", (await WaitForEventAsync(orderId, "Rejected")).Id);
+    }
+
+    [Fact]
+    public async Task Out_of_stock_rejects_the_order_and_releases_what_was_reserved()
+    {
+        system.Stock.Initial["SCARCE-1"] = 1;
+        var orderId = await PlaceOrderAsync("cust-scarce", ("HEADLAMP-400", 1), ("SCARCE-1", 5));
+
+        var order = await WaitForStatusAsync(orderId, "Rejected");
+
+        Assert.Contains("SCARCE-1", order["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(system.Stock.Saw($"Release HEADLAMP-400 {orderId}"));
+        Assert.DoesNotContain(system.Payments.Calls, c => c.Contains(orderId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_declined_payment_cancels_the_order_and_releases_the_reservations()
+    {
+        system.Payments.DecliningCustomers["cust-broke"] = true;
+        var orderId = await PlaceOrderAsync("cust-broke", ("HEADLAMP-400", 1), ("BOTTLE-750", 2));
+
+        var order = await WaitForStatusAsync(orderId, "Cancelled");
+
+        Assert.Contains("declined", order["reason"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(system.Stock.Saw($"Release HEADLAMP-400 {orderId}"));
+        Assert.True(system.Stock.Saw($"Release BOTTLE-750 {orderId}"));
+        Assert.False(system.Stock.Saw($"Confirm HEADLAMP-400 {orderId}"));
+        await WaitForEventAsync(orderId, "Cancelled");
+    }
+
+    [Fact]
+    public async Task A_payment_provider_outage_cancels_the_order_after_the_retries_instead_of_leaving_it_stuck()
+    {
+        system.Payments.UnavailableCustomers["cust-outage"] = true;
+        var orderId = await PlaceOrderAsync("cust-outage", ("TENT-2P", 1));
+
+        var order = await WaitForStatusAsync(orderId, "Cancelled");
+
+        Assert.Contains("unavailable", order["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, system.Payments.Calls.Count(c => c.StartsWith($"authorize {orderId}", StringComparison.Ordinal)));
+        Assert.Contains($"refund {orderId}", system.Payments.Calls);
+        Assert.True(system.Stock.Saw($"Release TENT-2P {orderId}"));
+    }
+
+    [Fact]
+    public async Task A_shipment_dispatched_event_moves_a_confirmed_order_to_shipped()
+    {
+        var orderId = await PlaceOrderAsync("cust-ship", ("BOTTLE-750", 1));
+        await WaitForStatusAsync(orderId, "Confirmed");
+
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            using var published = await system.Shipping.PostAsync(
+                $"/v1.0/publish/pubsub/shipments?metadata.cloudevent.id=shipment-{orderId}",
+                new StringContent(
+                    $$"""{"orderId":"{{orderId}}","shipmentId":"shp-1","carrier":"Sidecart Express","trackingNumber":"SCX1","dispatchedAt":"2026-01-01T10:00:02Z"}""",
+                    Encoding.UTF8,
+                    "application/json"));
+            Assert.True(published.IsSuccessStatusCode);
+        }
+
+        await WaitForStatusAsync(orderId, "Shipped");
+        Assert.Equal($"{orderId}-Shipped", (await WaitForEventAsync(orderId, "Shipped")).Id);
+    }
+
+    [Fact]
+    public async Task Validation_errors_are_400_problems_naming_each_field()
+    {
+        using var response = await PlaceAsync(null, new { customerId = "", items = new object[] { new { sku = "", quantity = 0 } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        Assert.Equal(["Idempotency-Key", "customerId", "items[0].quantity", "items[0].sku"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unknown_order_is_404()
+    {
+        using var response = await system.App.GetAsync("/orders/ord-nope");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using LocalSidecar.Hosting;
+using LocalSidecar.NameResolution;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Sidecart.Ordering.Tests.Support;
+
+/// <summary>
+/// Ordering on a real port behind a real in-process local sidecar (in-memory state that is also the actor store,
+/// in-memory pub/sub), and stub downstream apps each behind its own sidecar: catalog (<c>/products/{sku}</c>),
+/// payments (authorize/refund) and inventory (a <c>Sku</c> actor host), plus a listener on topic <c>orders</c> and
+/// a publisher sidecar standing in for shipping. Everything talks over loopback HTTP, as in production.
+/// </summary>
+public sealed class OrderingSystem : IAsyncLifetime
+{
+    public static readonly IReadOnlyDictionary<string, decimal> Prices = new Dictionary<string, decimal>(StringComparer.Ordinal)
+    {
+        ["HEADLAMP-400"] = 39.50m,
+        ["BOTTLE-750"] = 24.95m,
+        ["TENT-2P"] = 249m,
+        ["SCARCE-1"] = 5m,
+    };
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-ordering-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<WebApplication> _stubs = [];
+    private SidecarEnvironment _environment = null!;
+
+    public StubStock Stock { get; } = new();
+
+    public PaymentsStub Payments { get; } = new();
+
+    /// <summary>The data of every CloudEvent the listener received on <c>orders</c>, with the CloudEvent id.</summary>
+    public ConcurrentQueue<(string Id, JsonObject Data)> OrderEvents { get; } = new();
+
+    /// <summary>Ordering itself, on its real port.</summary>
+    public HttpClient App { get; private set; } = null!;
+
+    /// <summary>A sidecar with no app, publishing as shipping would.</summary>
+    public HttpClient Shipping { get; private set; } = null!;
+
+    private string ResourcesPath => Path.Combine(_root, "resources");
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(ResourcesPath);
+        await File.WriteAllTextAsync(Path.Combine(ResourcesPath, "components.yaml"), """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: statestore}
+            spec:
+              type: state.in-memory
+              version: v1
+              metadata:
+              - {name: actorStateStore, value: "true"}
+            ---
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: pubsub}
+            spec: {type: pubsub.in-memory, version: v1, metadata: []}
+            """);
+        _environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
+
+        await StartStubAsync("catalog", MapCatalog);
+        await StartStubAsync("payments", MapPayments);
+        var inventory = await StartStubAsync("inventory", MapInventory, services => services
+            .AddSingleton(Stock)
+            .AddActors(o =>
+            {
+                o.JsonTypeInfoResolver = StubJsonContext.Default;
+                o.RegisterActor<StubSkuActor>();
+            }));
+        var listener = await StartStubAsync("listener", MapListener);
+
+        var orderingPort = FreePort();
+        var ordering = await StartSidecarAsync("ordering", orderingPort);
+        var factory = new OrderingFactory(ordering.HttpPort);
+        _owned.Add(factory);
+        factory.UseKestrel(orderingPort);
+        factory.StartServer();
+        App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orderingPort}") };
+        Shipping = new HttpClient { BaseAddress = (await StartSidecarAsync("shipping", null)).HttpEndpoint };
+
+        await WaitForMetadataAsync(ordering, m => m["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true && m.ToJsonString().Contains("\"shipments\"", StringComparison.Ordinal), "ordering's actors and subscriptions");
+        await WaitForMetadataAsync(inventory, m => m["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true, "the inventory stub's actors");
+        await WaitForMetadataAsync(listener, m => m.ToJsonString().Contains("\"orders\"", StringComparison.Ordinal), "the listener's subscription");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        App?.Dispose();
+        Shipping?.Dispose();
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            await owned.DisposeAsync();
+        }
+
+        foreach (var stub in _stubs)
+        {
+            await stub.StopAsync();
+            await stub.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static void MapCatalog(WebApplication app) =>
+        app.MapGet("/products/{sku}", (string sku) => Prices.TryGetValue(sku, out var price)
+            ? Results.Json(new { sku, name = $"Product {sku}", price, currency = "EUR" })
+            : Results.Problem(statusCode: 404, title: "Product not found"));
+
+    private void MapPayments(WebApplication app)
+    {
+        app.MapPost("/payments/authorize", async (HttpRequest request) =>
+        {
+            var body = (await JsonNode.ParseAsync(request.Body))!.AsObject();
+            var orderId = body["orderId"]!.GetValue<string>();
+            Payments.Calls.Enqueue($"authorize {orderId} {body["customerId"]} {body["amount"]} {body["currency"]}");
+            var customerId = body["customerId"]!.GetValue<string>();
+            if (Payments.UnavailableCustomers.ContainsKey(customerId))
+            {
+                return Results.Problem(statusCode: 503, title: "Payment provider unavailable");
+            }
+
+            return Payments.DecliningCustomers.ContainsKey(customerId)
+                ? Results.Json(new { orderId, status = "Declined", reason = "card declined" })
+                : Results.Json(new { orderId, status = "Authorized", authorizationId = $"auth-{orderId}" });
+        });
+        app.MapPost("/payments/refund", async (HttpRequest request) =>
+        {
+            var orderId = (await JsonNode.ParseAsync(request.Body))!["orderId"]!.GetValue<string>();
+            Payments.Calls.Enqueue($"refund {orderId}");
+            return Results.Json(new { orderId, status = "Refunded" });
+        });
+    }
+
+    private static void MapInventory(WebApplication app) => app.MapActorsHandlers();
+
+    private void MapListener(WebApplication app)
+    {
+        app.MapGet("/dapr/subscribe", () => Results.Json(new[] { new { pubsubname = "pubsub", topic = "orders", route = "/orders" } }));
+        app.MapPost("/orders", async (HttpRequest request) =>
+        {
+            var cloudEvent = (await JsonNode.ParseAsync(request.Body))!.AsObject();
+            OrderEvents.Enqueue((cloudEvent["id"]!.GetValue<string>(), cloudEvent["data"]!.AsObject()));
+            return Results.Ok();
+        });
+    }
+
+    private async Task<LocalSidecar.Hosting.Sidecar> StartStubAsync(string appId, Action<WebApplication> map, Action<IServiceCollection>? services = null)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        services?.Invoke(builder.Services);
+        var sidecar = await StartSidecarAsync(appId, port);
+        builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        _stubs.Add(app);
+        return sidecar;
+    }
+
+    private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort)
+    {
+        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
+        {
+            AppId = appId,
+            AppPort = appPort,
+            DaprHttpPort = 0,
+            DaprInternalPort = 0,
+            ResourcesPaths = [ResourcesPath],
+            WorkingDirectory = _root,
+            Environment = _environment,
+            LoggerFactory = NullLoggerFactory.Instance,
+            GracefulShutdown = TimeSpan.FromSeconds(2),
+        });
+        _owned.Add(sidecar);
+        return sidecar;
+    }
+
+    private static async Task WaitForMetadataAsync(LocalSidecar.Hosting.Sidecar sidecar, Func<JsonObject, bool> ready, string what)
+    {
+        using var client = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+        await EventuallyAsync(async () => JsonNode.Parse(await client.GetStringAsync("/v1.0/metadata"))!.AsObject(), ready, what);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class OrderingFactory(int daprHttpPort) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("DAPR_HTTP_PORT", daprHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("OrderProcess:RetryInterval", "00:00:00.250");
+            builder.UseSetting("OrderProcess:StepTimeout", "00:00:30");
+            builder.UseSetting("OrderProcess:MaxPaymentAttempts", "2");
+            builder.UseContentRoot(AppContext.BaseDirectory);
+        }
+    }
+}
