@@ -1,0 +1,251 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace EndToEnd;
+
+/// <summary>Scenarios across every app of <c>dapr.yaml</c>, against one running system per class.</summary>
+public sealed class OrderFlowTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_order_is_confirmed_then_shipped_and_stock_goes_down()
+    {
+        var before = await StockAsync("TRAIL-SHOE-42");
+        var orderId = await PlaceOrderAsync("alice", "TRAIL-SHOE-42", 2);
+
+        await WaitStatusAsync(orderId, "Confirmed", "Shipped");
+        var order = await WaitStatusAsync(orderId, "Shipped");
+        Assert.Equal("alice", order.GetProperty("customerId").GetString());
+
+        using var shipment = await system.Shipping.GetAsync($"/shipments/{orderId}", Ct);
+        Assert.Equal(HttpStatusCode.OK, shipment.StatusCode);
+        Assert.Contains(orderId, await shipment.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        var after = await StockAsync("TRAIL-SHOE-42");
+        Assert.Equal(before.Available - 2, after.Available);
+        Assert.Equal(0, after.Reserved);
+    }
+
+    [Fact]
+    public async Task An_out_of_stock_order_is_rejected_and_stock_is_unchanged()
+    {
+        var before = await StockAsync("TRAIL-SHOE-44");
+        var orderId = await PlaceOrderAsync("bob", "TRAIL-SHOE-44", before.Available + 1);
+
+        var order = await WaitStatusAsync(orderId, "Rejected");
+        Assert.False(string.IsNullOrWhiteSpace(order.GetProperty("reason").GetString()));
+        Assert.Equal(before, await StockAsync("TRAIL-SHOE-44"));
+    }
+
+    [Fact]
+    public async Task A_declined_payment_cancels_the_order_and_releases_stock()
+    {
+        var before = await StockAsync("RAIN-JACKET-M");
+        var orderId = await PlaceOrderAsync("declined-customer", "RAIN-JACKET-M", 3);
+
+        var order = await WaitStatusAsync(orderId, "Cancelled");
+        Assert.False(string.IsNullOrWhiteSpace(order.GetProperty("reason").GetString()));
+        await WaitStockAsync("RAIN-JACKET-M", before.Available, 0);
+    }
+
+    [Fact]
+    public async Task A_repeated_idempotency_key_places_one_order()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var first = await PlaceOrderAsync("carol", "HEADLAMP-400", 1, key);
+        var second = await PlaceOrderAsync("carol", "HEADLAMP-400", 1, key);
+        Assert.Equal(first, second);
+        await WaitStatusAsync(first, "Confirmed", "Shipped");
+    }
+
+    [Fact]
+    public async Task A_flash_sale_sells_exactly_the_stock()
+    {
+        var sku = "FLASH-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        using (var put = await system.Catalog.PutAsJsonAsync($"/products/{sku}", new { name = "Flash sale torch", price = 9.90m, currency = "EUR" }, Ct))
+        {
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
+        }
+
+        await PublishStockReceivedAsync(new { sku, quantity = 10, receiptId = "flash-" + sku });
+        await WaitStockAsync(sku, 10, 0);
+
+        var orderIds = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => PlaceOrderAsync($"flash-{i}", sku, 1, attempts: 5)));
+        Assert.Equal(200, orderIds.Distinct().Count());
+
+        var final = new Dictionary<string, string>();
+        await Poll.UntilAsync(async () =>
+        {
+            foreach (var id in orderIds.Where(id => !final.ContainsKey(id)))
+            {
+                var status = (await GetOrderAsync(id)).GetProperty("status").GetString()!;
+                if (status is "Shipped" or "Rejected" or "Cancelled")
+                {
+                    final[id] = status;
+                }
+                else if (status is "Confirmed")
+                {
+                    final[id] = status; // Confirmed counts as sold; shipping may follow
+                }
+            }
+
+            return final.Count == orderIds.Length;
+        }, TimeSpan.FromSeconds(60), "every flash-sale order to settle");
+
+        Assert.Equal(10, final.Values.Count(s => s is "Confirmed" or "Shipped"));
+        Assert.Equal(190, final.Values.Count(s => s is "Rejected"));
+        await WaitStockAsync(sku, 0, 0);
+    }
+
+    [Fact]
+    public async Task A_stock_receipt_published_twice_is_applied_once()
+    {
+        var before = await StockAsync("BOTTLE-750");
+        var receiptId = "receipt-" + Guid.NewGuid().ToString("N");
+        await PublishStockReceivedAsync(new { sku = "BOTTLE-750", quantity = 5, receiptId });
+        await PublishStockReceivedAsync(new { sku = "BOTTLE-750", quantity = 5, receiptId });
+
+        await WaitStockAsync("BOTTLE-750", before.Available + 5, before.Reserved);
+        await Task.Delay(1500, Ct); // give a duplicate application time to show
+        Assert.Equal(before.Available + 5, (await StockAsync("BOTTLE-750")).Available);
+    }
+
+    [Fact]
+    public async Task Malformed_stock_received_events_are_dead_lettered_with_a_reason()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        await PublishRawAsync($"{{\"sku\": \"SOCKS-MERINO\", \"note\": \"{marker}-badjson\", ", "text/plain");
+        await PublishStockReceivedAsync(new { sku = "SOCKS-MERINO", receiptId = marker + "-missing" });
+        await PublishStockReceivedAsync(new { sku = "SOCKS-MERINO", quantity = -3, receiptId = marker + "-negative" });
+
+        List<JsonElement> letters = [];
+        await Poll.UntilAsync(async () =>
+        {
+            var all = await system.Inventory.GetFromJsonAsync<JsonElement>("/dead-letters", Ct);
+            letters = all.EnumerateArray().Where(l => l.GetProperty("event").GetRawText().Contains(marker, StringComparison.Ordinal)).ToList();
+            return letters.Count >= 3;
+        }, Deadline, "three dead letters");
+
+        Assert.All(letters, l => Assert.False(string.IsNullOrWhiteSpace(l.GetProperty("reason").GetString())));
+    }
+
+    [Fact]
+    public async Task A_provider_outage_cancels_the_order_and_releases_stock()
+    {
+        var before = await StockAsync("VEST-5L");
+        await SetOutageAsync(true);
+        try
+        {
+            var orderId = await PlaceOrderAsync("dave", "VEST-5L", 2);
+
+            // The payment attempts (OrderProcess:MaxPaymentAttempts x RetryInterval of 1 s) run out within a few
+            // seconds; the compensation's refund then waits for the provider, so the order is Cancelled only once
+            // the outage is over. Meanwhile it must never be confirmed.
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(8);
+            while (DateTime.UtcNow < until)
+            {
+                Assert.DoesNotContain((await GetOrderAsync(orderId)).GetProperty("status").GetString(), new[] { "Confirmed", "Shipped" });
+                await Task.Delay(500, Ct);
+            }
+
+            await SetOutageAsync(false);
+            var order = await WaitStatusAsync(orderId, "Cancelled");
+            Assert.False(string.IsNullOrWhiteSpace(order.GetProperty("reason").GetString()));
+            await WaitStockAsync("VEST-5L", before.Available, 0);
+        }
+        finally
+        {
+            await SetOutageAsync(false);
+        }
+    }
+
+    private async Task SetOutageAsync(bool outage)
+    {
+        using var response = await system.Provider.PostAsJsonAsync("/admin/behaviour", new { outage }, Ct);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private async Task<string> PlaceOrderAsync(string customerId, string sku, int quantity, string? key = null, int attempts = 1)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
+        {
+            Content = JsonContent.Create(new { customerId, items = new[] { new { sku, quantity } } }),
+        };
+        key ??= Guid.NewGuid().ToString("N");
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await system.Ordering.SendAsync(request, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        if ((int)response.StatusCode >= 500 && attempts > 1)
+        {
+            // a client retries a failed placement with the same key (see the flash sale)
+            await Task.Delay(200, Ct);
+            return await PlaceOrderAsync(customerId, sku, quantity, key, attempts - 1);
+        }
+
+        Assert.True(response.IsSuccessStatusCode, $"POST /orders: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("orderId").GetString()!;
+    }
+
+    private async Task<JsonElement> GetOrderAsync(string orderId) =>
+        await system.Ordering.GetFromJsonAsync<JsonElement>($"/orders/{orderId}", Ct);
+
+    private async Task<JsonElement> WaitStatusAsync(string orderId, params string[] statuses)
+    {
+        JsonElement order = default;
+        string? last = null;
+        try
+        {
+            await Poll.UntilAsync(async () =>
+            {
+                order = await GetOrderAsync(orderId);
+                last = order.GetProperty("status").GetString();
+                return statuses.Contains(last);
+            }, Deadline, $"order {orderId} to be {string.Join(" or ", statuses)}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last status {last}: {order}", e);
+        }
+
+        return order;
+    }
+
+    private sealed record Stock(int Available, int Reserved);
+
+    private async Task<Stock> StockAsync(string sku)
+    {
+        var stock = await system.Inventory.GetFromJsonAsync<JsonElement>($"/stock/{sku}", Ct);
+        return new Stock(stock.GetProperty("available").GetInt32(), stock.GetProperty("reserved").GetInt32());
+    }
+
+    private async Task WaitStockAsync(string sku, int available, int reserved)
+    {
+        Stock? last = null;
+        try
+        {
+            await Poll.UntilAsync(async () =>
+            {
+                last = await StockAsync(sku);
+                return last == new Stock(available, reserved);
+            }, Deadline, $"stock of {sku} to be available {available}, reserved {reserved}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last {last}", e);
+        }
+    }
+
+    private Task PublishStockReceivedAsync(object data) => PublishRawAsync(JsonSerializer.Serialize(data), "application/json");
+
+    private async Task PublishRawAsync(string body, string contentType)
+    {
+        using var content = new StringContent(body, Encoding.UTF8, contentType);
+        using var response = await system.Dapr.PostAsync("/v1.0/publish/pubsub/stock-received", content, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"publish: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+}
