@@ -5,10 +5,13 @@ namespace LocalSidecar.Actors;
 
 /// <summary>Durable reminders in the actor state store: one document per actor type under <c>actors||&lt;type&gt;</c>
 /// (the key daprd uses), shared by every sidecar hosting the type and updated with ETag checks so concurrent owners of
-/// different ids of one type never lose each other's changes.</summary>
+/// different ids of one type never lose each other's changes. Within one sidecar the updates of a type are also
+/// serialised, so a burst of new actors (a flash sale placing hundreds of orders) does not exhaust the ETag retries
+/// against itself; the retries remain for other sidecars hosting the same type.</summary>
 public sealed class ReminderStore(IStateStore store)
 {
     private const int ConflictAttempts = 20;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
 
@@ -46,6 +49,20 @@ public sealed class ReminderStore(IStateStore store)
         }, cancellationToken);
 
     private async Task UpdateAsync(string actorType, Func<List<Reminder>, bool> change, CancellationToken cancellationToken)
+    {
+        var writer = _writers.GetOrAdd(actorType, _ => new SemaphoreSlim(1, 1));
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            await UpdateUnderLockAsync(actorType, change, cancellationToken);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    private async Task UpdateUnderLockAsync(string actorType, Func<List<Reminder>, bool> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
