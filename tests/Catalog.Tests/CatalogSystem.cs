@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using LocalSidecar.Hosting;
-using LocalSidecar.NameResolution;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using Sidecart.Testing;
 
 namespace Sidecart.Catalog.Tests;
 
@@ -12,14 +9,15 @@ namespace Sidecart.Catalog.Tests;
 /// client sidecar for callers, all in one test process but talking over loopback HTTP as in production.</summary>
 public sealed class CatalogSystem : IAsyncDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-catalog-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly LocalSidecars _sidecars = new("sidecart-catalog-tests");
 
-    private CatalogSystem() => Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
+    private CatalogSystem()
+    {
+    }
 
-    public SidecarEnvironment Environment { get; }
+    public SidecarEnvironment Environment => _sidecars.Environment;
 
-    public string ResourcesPath => Path.Combine(_root, "resources");
+    public string ResourcesPath => _sidecars.ResourcesPath;
 
     public HttpClient App { get; private set; } = null!;
 
@@ -49,7 +47,7 @@ public sealed class CatalogSystem : IAsyncDisposable
         var catalogSidecar = await system.StartSidecarAsync("catalog", appPort);
         system.CatalogSidecar = new HttpClient { BaseAddress = catalogSidecar.HttpEndpoint };
         var factory = new CatalogFactory(catalogSidecar.HttpPort);
-        system._owned.Add(factory);
+        system._sidecars.Track(factory);
         factory.UseKestrel(appPort);
         factory.StartServer();
         system.App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
@@ -60,60 +58,19 @@ public sealed class CatalogSystem : IAsyncDisposable
         return system;
     }
 
-    public async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort)
-    {
-        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
-        {
-            AppId = appId,
-            AppPort = appPort,
-            DaprHttpPort = 0,
-            ResourcesPaths = [ResourcesPath],
-            WorkingDirectory = _root,
-            Environment = Environment,
-            LoggerFactory = NullLoggerFactory.Instance,
-        });
-        _owned.Add(sidecar);
-        return sidecar;
-    }
+    public Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort) => _sidecars.StartAsync(appId, appPort);
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Sidecart.Testing.FreePort.Next();
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(25));
 
     public async ValueTask DisposeAsync()
     {
         App.Dispose();
         Client.Dispose();
         CatalogSidecar.Dispose();
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        Directory.Delete(_root, recursive: true);
+        await _sidecars.DisposeAsync();
     }
 
     /// <summary>Seeding adds the file's products one by one, in file order: the last one listed means all are in.</summary>

@@ -1,16 +1,12 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using LocalSidecar.Hosting;
-using LocalSidecar.NameResolution;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sidecart.Dapr;
 using Sidecart.Dapr.Actors;
 using Sidecart.Inventory.Actors;
+using Sidecart.Testing;
 
 namespace Sidecart.Inventory.Tests;
 
@@ -18,8 +14,11 @@ namespace Sidecart.Inventory.Tests;
 /// a caller sidecar without an app from which tests call the Sku actors and publish, as ordering or a warehouse would.</summary>
 public sealed class InventorySystem : IAsyncDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-inventory-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly LocalSidecars _sidecars = new("sidecart-inventory-tests", options => options with
+    {
+        DaprInternalPort = 0,
+        GracefulShutdown = TimeSpan.FromSeconds(2),
+    });
 
     private InventorySystem()
     {
@@ -37,7 +36,7 @@ public sealed class InventorySystem : IAsyncDisposable
     public static async Task<InventorySystem> StartAsync(TimeSpan reservationTimeout)
     {
         var system = new InventorySystem();
-        var resources = Path.Combine(system._root, "resources");
+        var resources = system._sidecars.ResourcesPath;
         Directory.CreateDirectory(resources);
         await File.WriteAllTextAsync(Path.Combine(resources, "components.yaml"), """
             apiVersion: dapr.io/v1alpha1
@@ -54,17 +53,16 @@ public sealed class InventorySystem : IAsyncDisposable
             metadata: {name: pubsub}
             spec: {type: pubsub.in-memory, version: v1, metadata: []}
             """);
-        var environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(system._root, "names")));
 
-        var appPort = FreePort();
-        var inventorySidecar = await system.StartSidecarAsync("inventory", appPort, resources, environment);
+        var appPort = FreePort.Next();
+        var inventorySidecar = await system._sidecars.StartAsync("inventory", appPort, resources);
         var factory = new InventoryFactory(inventorySidecar.HttpPort, reservationTimeout);
-        system._owned.Add(factory);
+        system._sidecars.Track(factory);
         factory.UseKestrel(appPort);
         factory.StartServer();
         system.App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
 
-        var caller = await system.StartSidecarAsync("caller", null, resources, environment);
+        var caller = await system._sidecars.StartAsync("caller", null, resources);
         system.Caller = new HttpClient { BaseAddress = caller.HttpEndpoint };
         system.CallerDapr = new DaprClient(new HttpClient(), Options.Create(new DaprClientOptions { HttpEndpoint = caller.HttpEndpoint }));
         system.Proxies = new ActorProxyFactory(system.CallerDapr, InventoryJsonContext.Default);
@@ -76,54 +74,14 @@ public sealed class InventorySystem : IAsyncDisposable
 
     public static string NewSku() => $"TEST-{Guid.NewGuid():N}";
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
 
     public async ValueTask DisposeAsync()
     {
         App.Dispose();
         Caller.Dispose();
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        Directory.Delete(_root, recursive: true);
-    }
-
-    private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort, string resources, SidecarEnvironment environment)
-    {
-        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
-        {
-            AppId = appId,
-            AppPort = appPort,
-            DaprHttpPort = 0,
-            DaprInternalPort = 0,
-            ResourcesPaths = [resources],
-            WorkingDirectory = _root,
-            Environment = environment,
-            LoggerFactory = NullLoggerFactory.Instance,
-            GracefulShutdown = TimeSpan.FromSeconds(2),
-        });
-        _owned.Add(sidecar);
-        return sidecar;
+        await _sidecars.DisposeAsync();
     }
 
     // Publishing before the sidecar has read /dapr/subscribe would lose the event; actors are ready once it has read /dapr/config.
@@ -134,13 +92,6 @@ public sealed class InventorySystem : IAsyncDisposable
                 metadata["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true
                 && metadata["subscriptions"]?.AsArray().Count(s => s?["topic"]?.GetValue<string>() is "stock-received" or "stock-received-dlq") == 2,
             "the inventory's subscriptions and actor host");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class InventoryFactory(int daprHttpPort, TimeSpan reservationTimeout) : WebApplicationFactory<Program>

@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using LocalSidecar.Hosting;
-using LocalSidecar.NameResolution;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,8 +10,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sidecart.PaymentProvider;
+using Sidecart.Testing;
 
 namespace Sidecart.Payments.Tests;
 
@@ -25,12 +22,13 @@ public sealed class PaymentsSystem : IAsyncDisposable
 {
     public const string SecretName = "payments:providerApiKey";
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-payments-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly LocalSidecars _sidecars = new("sidecart-payments-tests");
 
-    private PaymentsSystem() => Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
+    private PaymentsSystem()
+    {
+    }
 
-    public SidecarEnvironment Environment { get; }
+    public SidecarEnvironment Environment => _sidecars.Environment;
 
     /// <summary>The key the payments app reads from its secret store; unique per system so logs can be searched for it.</summary>
     public string ApiKey { get; } = $"sk_test_{Guid.NewGuid():N}";
@@ -53,9 +51,9 @@ public sealed class PaymentsSystem : IAsyncDisposable
     public static async Task<PaymentsSystem> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? providerApiKey = null)
     {
         var system = new PaymentsSystem();
-        var resources = Path.Combine(system._root, "resources");
+        var resources = system._sidecars.ResourcesPath;
         Directory.CreateDirectory(resources);
-        var secretsFile = Path.Combine(system._root, "secrets.json");
+        var secretsFile = Path.Combine(system._sidecars.Root, "secrets.json");
         File.WriteAllText(secretsFile, new JsonObject { ["payments"] = new JsonObject { ["providerApiKey"] = system.ApiKey } }.ToJsonString());
         File.WriteAllText(Path.Combine(resources, "components.yaml"), $$"""
             apiVersion: dapr.io/v1alpha1
@@ -76,7 +74,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
 
         // The provider binds port 0, so the OS picks a port nobody else can take in the meantime.
         var provider = new ProviderFactory(providerApiKey ?? system.ApiKey);
-        system._owned.Add(provider);
+        system._sidecars.Track(provider);
         provider.UseKestrel();
         provider.StartServer();
         system.Provider = new HttpClient { BaseAddress = new Uri(provider.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
@@ -100,7 +98,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
 
         await system.StartPaymentsAsync(configuration, resources);
 
-        var client = await system.StartSidecarAsync("caller", null, resources);
+        var client = await system._sidecars.StartAsync("caller", null, resources);
         system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
         return system;
     }
@@ -118,32 +116,10 @@ public sealed class PaymentsSystem : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Sidecart.Testing.FreePort.Next();
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
 
     public async ValueTask DisposeAsync()
     {
@@ -151,12 +127,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
         Client.Dispose();
         Provider.Dispose();
         PaymentsSidecar.Dispose();
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        Directory.Delete(_root, recursive: true);
+        await _sidecars.DisposeAsync();
     }
 
     /// <summary>The app port must be known before the app starts (its sidecar needs it), so it is picked free in
@@ -166,7 +137,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var appPort = FreePort();
-            var sidecar = await StartSidecarAsync("payments", appPort, resources);
+            var sidecar = await _sidecars.StartAsync("payments", appPort, resources);
             configuration["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture);
             configuration["urls"] = $"http://127.0.0.1:{appPort}";
             var payments = new PaymentsFactory(configuration, Logs);
@@ -178,32 +149,15 @@ public sealed class PaymentsSystem : IAsyncDisposable
             catch (IOException e) when (e.InnerException is AddressInUseException && attempt < 3)
             {
                 await payments.DisposeAsync();
-                _owned.Remove(sidecar);
-                await sidecar.DisposeAsync();
+                await _sidecars.StopAsync(sidecar);
                 continue;
             }
 
-            _owned.Add(payments);
+            _sidecars.Track(payments);
             PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
             App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
             return;
         }
-    }
-
-    private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort, string resources)
-    {
-        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
-        {
-            AppId = appId,
-            AppPort = appPort,
-            DaprHttpPort = 0,
-            ResourcesPaths = [resources],
-            WorkingDirectory = _root,
-            Environment = Environment,
-            LoggerFactory = NullLoggerFactory.Instance,
-        });
-        _owned.Add(sidecar);
-        return sidecar;
     }
 
     private sealed class PaymentsFactory(IReadOnlyDictionary<string, string> settings, CapturedLogs logs) : WebApplicationFactory<PaymentsJsonContext>

@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using LocalSidecar.Hosting;
-using LocalSidecar.NameResolution;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Sidecart.Testing;
 
 namespace Sidecart.Ordering.Tests.Support;
 
@@ -30,10 +27,13 @@ public sealed class OrderingSystem : IAsyncLifetime
         ["SCARCE-1"] = 5m,
     };
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-ordering-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly LocalSidecars _sidecars = new("sidecart-ordering-tests", options => options with
+    {
+        DaprInternalPort = 0,
+        GracefulShutdown = TimeSpan.FromSeconds(2),
+    });
+
     private readonly List<WebApplication> _stubs = [];
-    private SidecarEnvironment _environment = null!;
 
     public StubStock Stock { get; } = new();
 
@@ -48,7 +48,7 @@ public sealed class OrderingSystem : IAsyncLifetime
     /// <summary>A sidecar with no app, publishing as shipping would.</summary>
     public HttpClient Shipping { get; private set; } = null!;
 
-    private string ResourcesPath => Path.Combine(_root, "resources");
+    private string ResourcesPath => _sidecars.ResourcesPath;
 
     public async ValueTask InitializeAsync()
     {
@@ -68,7 +68,6 @@ public sealed class OrderingSystem : IAsyncLifetime
             metadata: {name: pubsub}
             spec: {type: pubsub.in-memory, version: v1, metadata: []}
             """);
-        _environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
 
         await StartStubAsync("catalog", MapCatalog);
         await StartStubAsync("payments", MapPayments);
@@ -81,10 +80,10 @@ public sealed class OrderingSystem : IAsyncLifetime
             }));
         var listener = await StartStubAsync("listener", MapListener);
 
-        var orderingPort = FreePort();
+        var orderingPort = FreePort.Next();
         var ordering = await StartSidecarAsync("ordering", orderingPort);
         var factory = new OrderingFactory(ordering.HttpPort);
-        _owned.Add(factory);
+        _sidecars.Track(factory);
         factory.UseKestrel(orderingPort);
         factory.StartServer();
         App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orderingPort}") };
@@ -99,39 +98,17 @@ public sealed class OrderingSystem : IAsyncLifetime
     {
         App?.Dispose();
         Shipping?.Dispose();
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
+        await _sidecars.DisposeAsync();
 
         foreach (var stub in _stubs)
         {
             await stub.StopAsync();
             await stub.DisposeAsync();
         }
-
-        Directory.Delete(_root, recursive: true);
     }
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
 
     private static void MapCatalog(WebApplication app) =>
         app.MapGet("/products/{sku}", (string sku) => Prices.TryGetValue(sku, out var price)
@@ -178,7 +155,7 @@ public sealed class OrderingSystem : IAsyncLifetime
 
     private async Task<LocalSidecar.Hosting.Sidecar> StartStubAsync(string appId, Action<WebApplication> map, Action<IServiceCollection>? services = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -192,35 +169,12 @@ public sealed class OrderingSystem : IAsyncLifetime
         return sidecar;
     }
 
-    private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort)
-    {
-        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
-        {
-            AppId = appId,
-            AppPort = appPort,
-            DaprHttpPort = 0,
-            DaprInternalPort = 0,
-            ResourcesPaths = [ResourcesPath],
-            WorkingDirectory = _root,
-            Environment = _environment,
-            LoggerFactory = NullLoggerFactory.Instance,
-            GracefulShutdown = TimeSpan.FromSeconds(2),
-        });
-        _owned.Add(sidecar);
-        return sidecar;
-    }
+    private Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort) => _sidecars.StartAsync(appId, appPort);
 
     private static async Task WaitForMetadataAsync(LocalSidecar.Hosting.Sidecar sidecar, Func<JsonObject, bool> ready, string what)
     {
         using var client = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
         await EventuallyAsync(async () => JsonNode.Parse(await client.GetStringAsync("/v1.0/metadata"))!.AsObject(), ready, what);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class OrderingFactory(int daprHttpPort) : WebApplicationFactory<Program>

@@ -1,15 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using LocalSidecar.Hosting;
-using LocalSidecar.NameResolution;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sidecart.Dapr.Actors.Tests.Actors;
+using Sidecart.Testing;
 
 namespace Sidecart.Dapr.Actors.Tests.Support;
 
@@ -23,8 +19,12 @@ public sealed class ActorSystem : IAsyncLifetime
     /// <summary>Counter actors go idle after this, so tests can watch deactivation and reactivation.</summary>
     public static readonly TimeSpan CounterIdleTimeout = TimeSpan.FromSeconds(1);
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-actor-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly LocalSidecars _sidecars = new("sidecart-actor-tests", options => options with
+    {
+        DaprInternalPort = 0,
+        GracefulShutdown = TimeSpan.FromSeconds(2),
+    });
+
     private WebApplication? _app;
 
     public ActivationLog Log { get; private set; } = null!;
@@ -47,7 +47,7 @@ public sealed class ActorSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var resources = Path.Combine(_root, "resources");
+        var resources = _sidecars.ResourcesPath;
         Directory.CreateDirectory(resources);
         await File.WriteAllTextAsync(Path.Combine(resources, "statestore.yaml"), """
             apiVersion: dapr.io/v1alpha1
@@ -59,17 +59,16 @@ public sealed class ActorSystem : IAsyncLifetime
               metadata:
               - {name: actorStateStore, value: "true"}
             """);
-        var environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));
 
-        var appPort = FreePort();
-        var hostSidecar = await StartSidecarAsync(HostAppId, appPort, resources, environment);
+        var appPort = FreePort.Next();
+        var hostSidecar = await _sidecars.StartAsync(HostAppId, appPort, resources);
         _app = BuildHostApp(appPort, hostSidecar.HttpEndpoint);
         Log = _app.Services.GetRequiredService<ActivationLog>();
         await _app.StartAsync();
         App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
         HostSidecar = new HttpClient { BaseAddress = hostSidecar.HttpEndpoint };
 
-        var callerSidecar = await StartSidecarAsync("caller", null, resources, environment);
+        var callerSidecar = await _sidecars.StartAsync("caller", null, resources);
         CallerSidecar = new HttpClient { BaseAddress = callerSidecar.HttpEndpoint };
         Caller = new DaprClient(new HttpClient(), Options.Create(new DaprClientOptions { HttpEndpoint = callerSidecar.HttpEndpoint }));
         Proxies = new ActorProxyFactory(Caller, TestActorsJsonContext.Default);
@@ -81,40 +80,18 @@ public sealed class ActorSystem : IAsyncLifetime
         App?.Dispose();
         HostSidecar?.Dispose();
         CallerSidecar?.Dispose();
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
+        await _sidecars.DisposeAsync();
 
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-
-        Directory.Delete(_root, recursive: true);
     }
 
     /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds, for at most 15 s.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; last value: {value}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(25));
 
     private static WebApplication BuildHostApp(int port, Uri sidecar)
     {
@@ -136,33 +113,8 @@ public sealed class ActorSystem : IAsyncLifetime
         return app;
     }
 
-    private async Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort, string resources, SidecarEnvironment environment)
-    {
-        var sidecar = await LocalSidecar.Hosting.Sidecar.StartAsync(new SidecarOptions
-        {
-            AppId = appId,
-            AppPort = appPort,
-            DaprHttpPort = 0,
-            DaprInternalPort = 0,
-            ResourcesPaths = [resources],
-            WorkingDirectory = _root,
-            Environment = environment,
-            LoggerFactory = NullLoggerFactory.Instance,
-            GracefulShutdown = TimeSpan.FromSeconds(2),
-        });
-        _owned.Add(sidecar);
-        return sidecar;
-    }
-
     private Task<bool> WaitForActorHostAsync() => EventuallyAsync(
         async () => JsonNode.Parse(await HostSidecar.GetStringAsync("/v1.0/metadata"))?["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true,
         ready => ready,
         "the actor host to be ready");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
