@@ -37,22 +37,7 @@ public sealed class InventorySystem : IAsyncDisposable
     {
         var system = new InventorySystem();
         var resources = system._sidecars.ResourcesPath;
-        Directory.CreateDirectory(resources);
-        await File.WriteAllTextAsync(Path.Combine(resources, "components.yaml"), """
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata: {name: statestore}
-            spec:
-              type: state.in-memory
-              version: v1
-              metadata:
-              - {name: actorStateStore, value: "true"}
-            ---
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata: {name: pubsub}
-            spec: {type: pubsub.in-memory, version: v1, metadata: []}
-            """);
+        await system._sidecars.WriteInMemoryComponentsAsync();
 
         var appPort = FreePort.Next();
         var inventorySidecar = await system._sidecars.StartAsync("inventory", appPort, resources);

@@ -30,6 +30,28 @@ public sealed class LocalSidecars : IAsyncDisposable
 
     public SidecarEnvironment Environment { get; }
 
+    /// <summary>Writes the components most app tests run on into <see cref="ResourcesPath"/>: <c>statestore</c>
+    /// (state.in-memory, also the actor state store) and <c>pubsub</c> (pubsub.in-memory).</summary>
+    public async Task WriteInMemoryComponentsAsync()
+    {
+        Directory.CreateDirectory(ResourcesPath);
+        await File.WriteAllTextAsync(Path.Combine(ResourcesPath, "components.yaml"), """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: statestore}
+            spec:
+              type: state.in-memory
+              version: v1
+              metadata:
+              - {name: actorStateStore, value: "true"}
+            ---
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata: {name: pubsub}
+            spec: {type: pubsub.in-memory, version: v1, metadata: []}
+            """);
+    }
+
     /// <summary>Starts a sidecar for <paramref name="appId"/> (no app when <paramref name="appPort"/> is null) on a free
     /// HTTP port, reading components from <paramref name="resourcesPath"/> (default <see cref="ResourcesPath"/>).</summary>
     public async Task<Sidecar> StartAsync(string appId, int? appPort, string? resourcesPath = null)

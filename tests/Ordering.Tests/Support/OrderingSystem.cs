@@ -48,26 +48,10 @@ public sealed class OrderingSystem : IAsyncLifetime
     /// <summary>A sidecar with no app, publishing as shipping would.</summary>
     public HttpClient Shipping { get; private set; } = null!;
 
-    private string ResourcesPath => _sidecars.ResourcesPath;
 
     public async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(ResourcesPath);
-        await File.WriteAllTextAsync(Path.Combine(ResourcesPath, "components.yaml"), """
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata: {name: statestore}
-            spec:
-              type: state.in-memory
-              version: v1
-              metadata:
-              - {name: actorStateStore, value: "true"}
-            ---
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata: {name: pubsub}
-            spec: {type: pubsub.in-memory, version: v1, metadata: []}
-            """);
+        await _sidecars.WriteInMemoryComponentsAsync();
 
         await StartStubAsync("catalog", MapCatalog);
         await StartStubAsync("payments", MapPayments);
