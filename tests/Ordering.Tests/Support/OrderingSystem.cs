@@ -48,7 +48,6 @@ public sealed class OrderingSystem : IAsyncLifetime
     /// <summary>A sidecar with no app, publishing as shipping would.</summary>
     public HttpClient Shipping { get; private set; } = null!;
 
-
     public async ValueTask InitializeAsync()
     {
         await _sidecars.WriteInMemoryComponentsAsync();
