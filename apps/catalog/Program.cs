@@ -1,5 +1,6 @@
 using Sidecart.Catalog;
 using Sidecart.Catalog.Apis;
+using Sidecart.Catalog.Events;
 using Sidecart.Catalog.Infrastructure;
 using Sidecart.Catalog.Services;
 using Sidecart.Dapr;
@@ -14,6 +15,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ProductStore>();
 builder.Services.AddSingleton<ProductCache>();
 builder.Services.AddSingleton<ProductCatalog>();
+builder.Services.AddValidatingConsumer();
+builder.Services.AddEventContract(ProductUpdated.Topic, ProductUpdated.SchemaFile, CatalogJsonContext.Default.ProductUpdated);
 builder.Services.AddSingleton<CatalogSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogSeeder>());
 
@@ -22,6 +25,8 @@ app.MapDefaultEndpoints();
 app.UseAppApiToken();
 app.MapSubscribeHandler();
 app.MapProductsApi();
+app.MapProductEventsApi();
+app.MapDeadLettersApi();
 app.Run();
 
 public partial class Program;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
 using Sidecart.Inventory.Actors;
 using Sidecart.Inventory.Events;
 using Sidecart.Inventory.Model;
@@ -17,5 +16,4 @@ namespace Sidecart.Inventory;
 [JsonSerializable(typeof(StockLedger))]
 [JsonSerializable(typeof(StockReceived))]
 [JsonSerializable(typeof(List<OpeningStock>))]
-[JsonSerializable(typeof(IReadOnlyList<DeadLetter>))]
 public sealed partial class InventoryJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using Sidecart.Dapr.AspNetCore;
 using Sidecart.Inventory;
 using Sidecart.Inventory.Actors;
 using Sidecart.Inventory.Apis;
+using Sidecart.Inventory.Events;
 using Sidecart.Inventory.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,14 +16,13 @@ builder.Services.AddActors(o =>
     o.JsonTypeInfoResolver = InventoryJsonContext.Default;
     o.RegisterActor<SkuActor>();
 });
-builder.Services.AddDeadLetterStore();
-builder.Services.AddSingleton<StockReceivedSchema>();
+builder.Services.AddValidatingConsumer();
+builder.Services.AddEventContract(StockReceived.Topic, StockReceived.SchemaFile, InventoryJsonContext.Default.StockReceived);
 builder.Services.AddSingleton<StockReceivedHandler>();
 builder.Services.AddSingleton<StockSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<StockSeeder>());
 
 var app = builder.Build();
-_ = app.Services.GetRequiredService<StockReceivedSchema>();   // a missing or unsupported schema file fails the start, not the first event
 app.MapDefaultEndpoints();
 app.UseAppApiToken();
 app.MapSubscribeHandler();

@@ -3,6 +3,7 @@ using Sidecart.Dapr.AspNetCore;
 using Sidecart.Ordering;
 using Sidecart.Ordering.Actors;
 using Sidecart.Ordering.Apis;
+using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Infrastructure;
 using Sidecart.Ordering.Services;
 
@@ -18,6 +19,9 @@ builder.Services.AddSingleton<IPayments, PaymentsClient>();
 builder.Services.AddSingleton<IOrderRepository, OrderRepository>();
 builder.Services.AddSingleton<IOrderEventPublisher, OrderEventPublisher>();
 builder.Services.AddSingleton<OrderService>();
+builder.Services.AddValidatingConsumer();
+builder.Services.AddEventContract(ShipmentDispatched.Topic, ShipmentDispatched.SchemaFile, OrderingJsonContext.Default.ShipmentDispatched);
+builder.Services.AddSingleton<ShipmentDispatchedHandler>();
 builder.Services.AddActors(o =>
 {
     o.JsonTypeInfoResolver = OrderingJsonContext.Default;
@@ -30,6 +34,8 @@ app.UseAppApiToken();
 app.MapSubscribeHandler();
 app.MapActorsHandlers();
 app.MapOrdersApi();
+app.MapShipmentEventsApi();
+app.MapDeadLettersApi();
 app.Run();
 
 public partial class Program;

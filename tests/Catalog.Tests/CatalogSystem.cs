@@ -55,6 +55,7 @@ public sealed class CatalogSystem : IAsyncDisposable
         var client = await system.StartSidecarAsync("caller", null);
         system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
         await system.WaitForSeedAsync();
+        await system.WaitForSubscriptionsAsync();
         return system;
     }
 
@@ -76,6 +77,12 @@ public sealed class CatalogSystem : IAsyncDisposable
     /// <summary>Seeding adds the file's products one by one, in file order: the last one listed means all are in.</summary>
     private Task<string> WaitForSeedAsync() =>
         EventuallyAsync(() => App.GetStringAsync("/products"), body => body.Contains("POLES-CARBON", StringComparison.Ordinal), "the seeded catalog");
+
+    // Events published before the sidecar has read /dapr/subscribe would reach no subscriber.
+    private Task<string> WaitForSubscriptionsAsync() =>
+        EventuallyAsync(() => CatalogSidecar.GetStringAsync("/v1.0/metadata"),
+            metadata => metadata.Contains("\"product-updated\"", StringComparison.Ordinal) && metadata.Contains("\"product-updated-dlq\"", StringComparison.Ordinal),
+            "the catalog's subscriptions");
 
     private sealed class CatalogFactory(int daprHttpPort) : WebApplicationFactory<Program>
     {

@@ -5,8 +5,9 @@ using System.Text.Json;
 
 namespace EndToEnd;
 
-/// <summary>Scenarios across every app of <c>dapr.yaml</c>, against one running system per class.</summary>
-public sealed class OrderFlowTests(SystemFixture system) : IClassFixture<SystemFixture>
+/// <summary>Scenarios across every app of <c>dapr.yaml</c>, against the running system all classes share.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class OrderFlowTests(SystemFixture system)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 

@@ -12,7 +12,7 @@ namespace EndToEnd;
 
 /// <summary>The whole system of the repository's <c>dapr.yaml</c>, run in-process by the local runner on free ports,
 /// with a temporary state database and a private name-resolution folder, so a developer's <c>make run</c> is not
-/// disturbed. Started once per test class.</summary>
+/// disturbed. Started once for all test classes (<see cref="SystemCollection"/>).</summary>
 public sealed partial class SystemFixture : IAsyncLifetime
 {
     private static readonly string[] AppIds = ["catalog", "ordering", "inventory", "shipping", "payments", "payment-provider"];

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sidecart.Catalog.Events;
 using Sidecart.Catalog.Model;
 using Sidecart.Catalog.Services;
-using Sidecart.Dapr.AspNetCore;
 
 namespace Sidecart.Catalog.Apis;
 
@@ -14,10 +12,6 @@ public static class ProductsApi
         products.MapGet("/", ListProducts).WithName("ListProducts");
         products.MapGet("/{sku}", GetProduct).WithName("GetProduct");
         products.MapPut("/{sku}", PutProduct).WithName("PutProduct");
-
-        app.MapPost("/events/product-updated", OnProductUpdated)
-            .WithTopic(ProductCatalog.PubSubName, ProductUpdated.Topic)
-            .ExcludeFromDescription();
         return app;
     }
 
@@ -40,11 +34,5 @@ public static class ProductsApi
 
         var created = await catalog.SaveAsync(product!, cancellationToken);
         return created ? TypedResults.Created($"/products/{sku}", product!) : TypedResults.Ok(product!);
-    }
-
-    public static TopicResult OnProductUpdated(CloudEvent<ProductUpdated> updated, ProductCatalog catalog)
-    {
-        catalog.Forget(updated.Data.Sku);
-        return TopicResults.Success();
     }
 }

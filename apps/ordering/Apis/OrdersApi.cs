@@ -1,10 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Sidecart.Dapr;
-using Sidecart.Dapr.AspNetCore;
-using Sidecart.Ordering.Actors;
-using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Infrastructure;
 using Sidecart.Ordering.Model;
 using Sidecart.Ordering.Services;
@@ -18,13 +13,6 @@ public static class OrdersApi
         var orders = app.MapGroup("/orders").WithTags("Orders");
         orders.MapPost("/", PlaceOrder).WithName("PlaceOrder");
         orders.MapGet("/{orderId}", GetOrder).WithName("GetOrder");
-
-        app.MapPost("/events/shipments", OnShipmentDispatched)
-            .WithTopic(OrderEventPublisher.PubSubName, ShipmentDispatched.Topic, deadLetterTopic: ShipmentDispatched.DeadLetterTopic)
-            .ExcludeFromDescription();
-        app.MapPost("/events/shipments-dlq", OnShipmentDeadLettered)
-            .WithTopic(OrderEventPublisher.PubSubName, ShipmentDispatched.DeadLetterTopic)
-            .ExcludeFromDescription();
         return app;
     }
 
@@ -48,32 +36,4 @@ public static class OrdersApi
         await orders.FindAsync(orderId, cancellationToken) is { } order
             ? TypedResults.Ok(order)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order has id '{orderId}'.");
-
-    public static Task<TopicResult> OnShipmentDispatched(
-        CloudEvent<ShipmentDispatched> shipment, IdempotentConsumer once, OrderService orders, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        once.HandleOnceAsync(shipment, async (e, _) =>
-        {
-            var outcome = await orders.MarkShippedAsync(e.Data);
-            if (outcome is ShipmentOutcome.Shipped)
-            {
-                return TopicResults.Success();
-            }
-
-            if (outcome is ShipmentOutcome.NotYetConfirmed)
-            {
-                return TopicResults.Retry();
-            }
-
-            // Dropped events go to shipments-dlq, where OnShipmentDeadLettered keeps them.
-            loggers.CreateLogger(typeof(OrdersApi)).LogError("Shipment {ShipmentId} cannot ship order {OrderId}: {Outcome}", e.Data.ShipmentId, e.Data.OrderId, outcome);
-            return TopicResults.Drop();
-        }, cancellationToken);
-
-    /// <summary>Keeps each dead-lettered shipment event in <c>statestore</c> (<c>dead-letter-shipments-{id}</c>) for an operator.</summary>
-    public static async Task<TopicResult> OnShipmentDeadLettered(CloudEvent<JsonElement> deadLetter, DaprClient dapr, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        loggers.CreateLogger(typeof(OrdersApi)).LogError("Shipment event {EventId} was dead-lettered; kept for inspection", deadLetter.Id);
-        await dapr.SaveStateAsync(OrderRepository.StoreName, $"dead-letter-shipments-{deadLetter.Id}", deadLetter.Data, OrderingJsonContext.Default.JsonElement, cancellationToken: cancellationToken);
-        return TopicResults.Success();
-    }
 }

@@ -13,4 +13,12 @@ public static class DeadLetterServiceCollectionExtensions
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<DeadLetterStore>(sp));
         return services;
     }
+
+    /// <summary>Registers <see cref="ValidatingConsumer"/> and the <see cref="DeadLetterStore"/> it keeps refused events in.</summary>
+    public static IServiceCollection AddValidatingConsumer(this IServiceCollection services)
+    {
+        services.AddDeadLetterStore();
+        services.TryAddSingleton<ValidatingConsumer>();
+        return services;
+    }
 }

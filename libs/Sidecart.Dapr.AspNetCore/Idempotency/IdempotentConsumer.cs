@@ -19,23 +19,32 @@ public sealed class IdempotentConsumer(DaprClient dapr, IOptions<IdempotentConsu
 {
     private readonly IdempotentConsumerOptions _options = options.Value;
 
-    public async Task<TopicResult> HandleOnceAsync<T>(
+    public Task<TopicResult> HandleOnceAsync<T>(
         CloudEvent<T> cloudEvent,
         Func<CloudEvent<T>, CancellationToken, Task<TopicResult>> handler,
+        CancellationToken cancellationToken = default) =>
+        HandleOnceAsync(cloudEvent.PubsubName ?? string.Empty, cloudEvent.Topic ?? string.Empty, cloudEvent.Id, ct => handler(cloudEvent, ct), cancellationToken);
+
+    /// <summary>The same for a handler that reads the delivery itself (e.g. a <c>TopicDelivery</c>), given its CloudEvent id.</summary>
+    public async Task<TopicResult> HandleOnceAsync(
+        string pubsubName,
+        string topic,
+        string eventId,
+        Func<CancellationToken, Task<TopicResult>> handler,
         CancellationToken cancellationToken = default)
     {
-        var key = KeyFor(cloudEvent);
+        var key = $"{_options.KeyPrefix}:{pubsubName}:{topic}:{eventId}";
         var marker = await dapr.GetStateEntryAsync(_options.StoreName, key, DaprAspNetCoreJsonContext.Default.ProcessedEventMarker, cancellationToken: cancellationToken);
         if (marker.Exists)
         {
-            logger.LogInformation("Event {EventId} on {Topic} was already processed; acknowledging the redelivery", cloudEvent.Id, cloudEvent.Topic);
+            logger.LogInformation("Event {EventId} on {Topic} was already processed; acknowledging the redelivery", eventId, topic);
             return TopicResults.Success();
         }
 
-        var result = await handler(cloudEvent, cancellationToken);
+        var result = await handler(cancellationToken);
         if (result.Status == TopicStatus.Success)
         {
-            await MarkProcessedAsync(key, cloudEvent.Id, cancellationToken);
+            await MarkProcessedAsync(key, eventId, cancellationToken);
         }
 
         return result;
@@ -66,7 +75,4 @@ public sealed class IdempotentConsumer(DaprClient dapr, IOptions<IdempotentConsu
             logger.LogWarning(e, "Could not remember event {EventId} as processed", eventId);
         }
     }
-
-    private string KeyFor<T>(CloudEvent<T> cloudEvent) =>
-        $"{_options.KeyPrefix}:{cloudEvent.PubsubName}:{cloudEvent.Topic}:{cloudEvent.Id}";
 }

@@ -77,6 +77,32 @@ public sealed class IdempotentConsumerTests : FakeSidecarTest
         Assert.Single(Sidecar.Requests, r => r.Method == "POST");
     }
 
+    [Fact]
+    public async Task A_handler_reading_the_raw_delivery_is_remembered_under_the_given_topic_and_id()
+    {
+        Sidecar.Respond = InMemoryStateStore;
+        await using var app = await TestApp.StartAsync(
+            app => app.MapPost("/shipments", (IdempotentConsumer consumer, CancellationToken ct) =>
+                consumer.HandleOnceAsync("pubsub", "shipments", "shipment-o1", _ =>
+                {
+                    Interlocked.Increment(ref _runs);
+                    return Task.FromResult(TopicResults.Success());
+                }, ct)),
+            builder =>
+            {
+                builder.Services.AddDaprClient(o => o.HttpEndpoint = Sidecar.Endpoint);
+                builder.Services.AddIdempotentConsumer();
+            });
+        var client = app.GetTestClient();
+
+        (await client.PostAsync("/shipments", null, Ct)).Dispose();
+        (await client.PostAsync("/shipments", null, Ct)).Dispose();
+
+        Assert.Equal(1, _runs);
+        var save = Assert.Single(Sidecar.Requests, r => r.Method == "POST");
+        Assert.Equal("processed-event:pubsub:shipments:shipment-o1", JsonNode.Parse(save.Body)![0]!["key"]!.GetValue<string>());
+    }
+
     private static async Task<string> DeliverAsync(HttpClient client, string id)
     {
         using var response = await client.PostAsync("/orders", TestApp.CloudEventBody($$$"""
