@@ -19,7 +19,7 @@ public sealed class OrderService(DaprClient dapr, IActorProxyFactory actors, IOp
     // and then the key is free to claim again.
     private const int MaxClaimRounds = 3;
 
-    public static string IdempotencyStateKey(string idempotencyKey) => $"idempotency-{idempotencyKey}";
+    private static string IdempotencyStateKey(string idempotencyKey) => $"idempotency-{idempotencyKey}";
 
     public async Task<OrderPlacement> PlaceAsync(string idempotencyKey, ValidOrderRequest request, CancellationToken cancellationToken)
     {
