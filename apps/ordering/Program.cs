@@ -14,6 +14,7 @@ builder.Services.AddDaprClient();
 builder.Services.AddIdempotentConsumer(o => o.TimeToLive = TimeSpan.FromDays(7));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.Configure<OrderProcessOptions>(builder.Configuration.GetSection(OrderProcessOptions.Section));
+builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
 builder.Services.AddSingleton<ICatalog, CatalogClient>();
 builder.Services.AddSingleton<IPayments, PaymentsClient>();
 builder.Services.AddSingleton<IOrderRepository, OrderRepository>();

@@ -15,4 +15,5 @@ namespace Sidecart.Payments;
 [JsonSerializable(typeof(ProviderAuthorization))]
 [JsonSerializable(typeof(ProviderRefundRequest))]
 [JsonSerializable(typeof(ProviderRefund))]
+[JsonSerializable(typeof(ProviderStatus))]
 public sealed partial class PaymentsJsonContext : JsonSerializerContext;

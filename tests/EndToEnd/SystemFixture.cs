@@ -28,6 +28,10 @@ public sealed partial class SystemFixture : IAsyncLifetime
     public HttpClient Inventory { get; private set; } = null!;
     public HttpClient Shipping { get; private set; } = null!;
     public HttpClient Provider { get; private set; } = null!;
+    public HttpClient Payments { get; private set; } = null!;
+
+    /// <summary>The payments app's sidecar: state read here is payments' own (its payment records).</summary>
+    public HttpClient PaymentsDapr { get; private set; } = null!;
 
     /// <summary>A sidecar's Dapr HTTP API (inventory's), for publishing as an outside producer would.</summary>
     public HttpClient Dapr { get; private set; } = null!;
@@ -76,7 +80,11 @@ public sealed partial class SystemFixture : IAsyncLifetime
             ["payments"] = new()
             {
                 ["Payments__Provider__BaseUrl"] = providerUrl,
-                ["Payments__Provider__CircuitBreaker__MinimumThroughput"] = "100000",
+                // The outage scenario must trip the circuit: one order's first authorize (1 + 3 retries) is enough. The
+                // scenarios share one system, so the break is short and the outage scenario ends only once a refund
+                // got through, i.e. with the circuit closed again; an open circuit never leaks into the next scenario.
+                ["Payments__Provider__CircuitBreaker__MinimumThroughput"] = "4",
+                ["Payments__Provider__CircuitBreaker__BreakDuration"] = "00:00:02",
             },
             ["payment-provider"] = new() { ["Urls"] = providerUrl, ["ASPNETCORE_URLS"] = providerUrl },
             ["ordering"] = new()
@@ -143,6 +151,8 @@ public sealed partial class SystemFixture : IAsyncLifetime
         Inventory = Client(_appPorts["inventory"]);
         Shipping = Client(_appPorts["shipping"]);
         Provider = Client(_appPorts["payment-provider"]);
+        Payments = Client(_appPorts["payments"]);
+        PaymentsDapr = Client(_daprPorts["payments"]);
         Dapr = Client(_daprPorts["inventory"]);
 
         await WaitReadyAsync();
@@ -164,7 +174,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
                 return false;
             }
 
-            foreach (var client in new[] { Ordering, Shipping, Provider, Client("payments") })
+            foreach (var client in new[] { Ordering, Shipping, Provider, Payments })
             {
                 using var health = await client.GetAsync("/healthz");
                 if (!health.IsSuccessStatusCode)
@@ -177,8 +187,6 @@ public sealed partial class SystemFixture : IAsyncLifetime
         }, TimeSpan.FromSeconds(60), "the system to be ready (log: " + LogPath + ")");
     }
 
-    private HttpClient Client(string appId) => new() { BaseAddress = new Uri($"http://127.0.0.1:{_appPorts[appId]}") };
-
     public async ValueTask DisposeAsync()
     {
         if (_runner is not null)
@@ -186,7 +194,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
             await _runner.DisposeAsync();
         }
 
-        foreach (var client in new[] { Catalog, Ordering, Inventory, Shipping, Provider, Dapr })
+        foreach (var client in new[] { Catalog, Ordering, Inventory, Shipping, Provider, Payments, PaymentsDapr, Dapr })
         {
             client?.Dispose();
         }

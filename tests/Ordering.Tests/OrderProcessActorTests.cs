@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,6 +44,18 @@ public sealed class OrderProcessActorTests
     private Order Document => _orders.Documents[OrderId];
 
     private IEnumerable<OrderStatus> PublishedStatuses => _orders.Published.Select(e => e.Status);
+
+    private OrderProcessState SavedProcess => _host.GetSavedState<OrderProcessState>(OrderProcessActor.StateKey)!;
+
+    private static JsonElement DeadlineData(SagaStep step) => JsonSerializer.SerializeToElement(step, OrderingJsonContext.Default.SagaStep);
+
+    private async Task FireAdvanceAsync(int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            await _host.FireReminderAsync(OrderProcessActor.AdvanceReminder);
+        }
+    }
 
     [Fact]
     public async Task Start_records_a_pending_order_and_schedules_the_saga()
@@ -157,6 +170,113 @@ public sealed class OrderProcessActorTests
     }
 
     [Fact]
+    public async Task A_provider_outage_cancels_the_order_and_releases_stock_while_the_refund_still_fails()
+    {
+        _payments.Outcome = "Unavailable";
+        _payments.RefundsUnavailable = true;
+        await _host.InvokeAsync(a => a.Start(TwoLines));
+
+        await FireAdvanceAsync(times: 3);
+
+        Assert.Equal(OrderStatus.Cancelled, Document.Status);
+        Assert.Contains("unavailable", Document.Reason, StringComparison.Ordinal);
+        Assert.Equal([OrderStatus.Pending, OrderStatus.Cancelled], PublishedStatuses);
+        Assert.Equal((5, 5), (_inventory["HEADLAMP-400"].Available, _inventory["BOTTLE-750"].Available));
+        Assert.Equal([OrderId], _payments.RefundAttempts);
+        Assert.Empty(_payments.Refunds);
+        Assert.Equal(SagaStep.Refunding, SavedProcess.Step);
+        Assert.Contains(OrderProcessActor.AdvanceReminder, _host.Reminders.Keys);
+    }
+
+    [Fact]
+    public async Task The_refund_is_retried_on_later_turns_and_the_saga_completes_once_payments_acknowledges_it()
+    {
+        _payments.Outcome = "Unavailable";
+        _payments.RefundsUnavailable = true;
+        await _host.InvokeAsync(a => a.Start(TwoLines));
+        await FireAdvanceAsync(times: 4);
+        Assert.Equal([OrderId, OrderId], _payments.RefundAttempts);
+        Assert.Equal(SagaStep.Refunding, SavedProcess.Step);
+
+        _payments.RefundsUnavailable = false;
+        await _host.FireReminderAsync(OrderProcessActor.AdvanceReminder);
+
+        Assert.Equal([OrderId], _payments.Refunds);
+        Assert.Equal(3, _payments.RefundAttempts.Count);
+        var process = SavedProcess;
+        Assert.Equal((SagaStep.Completed, PaymentProgress.Refunded), (process.Step, process.Payment));
+        Assert.Empty(_host.Reminders);
+        Assert.Equal(OrderStatus.Cancelled, Document.Status);
+        Assert.Equal([OrderStatus.Pending, OrderStatus.Cancelled], PublishedStatuses);
+        Assert.Equal(2, _inventory.Calls.Count(c => c.StartsWith("Release", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_deadline_does_not_cancel_or_compensate_again_while_the_refund_is_retried()
+    {
+        // A catalog outage would leave the saga in Pricing; here the payment is stuck instead, so there is a charge to refund.
+        _payments.Outcome = "Unavailable";
+        _payments.RefundsUnavailable = true;
+        await _host.InvokeAsync(a => a.Start(TwoLines));
+        await _host.FireReminderAsync(OrderProcessActor.AdvanceReminder);
+        Assert.Equal(SagaStep.Authorizing, SavedProcess.Step);
+
+        await _host.FireReminderAsync(OrderProcessActor.DeadlineReminder);
+        Assert.Equal(OrderStatus.Cancelled, Document.Status);
+        Assert.Equal(SagaStep.Refunding, SavedProcess.Step);
+        var released = _inventory.Calls.Count(c => c.StartsWith("Release", StringComparison.Ordinal));
+
+        // A deadline delivered late (it was in flight when the step changed) and more refund retries.
+        await _host.InvokeAsync(a => a.ReceiveReminderAsync(OrderProcessActor.DeadlineReminder, DeadlineData(SagaStep.Refunding), "0s", ""));
+        await _host.InvokeAsync(a => a.ReceiveReminderAsync(OrderProcessActor.DeadlineReminder, DeadlineData(SagaStep.Authorizing), "0s", ""));
+        await _host.FireReminderAsync(OrderProcessActor.AdvanceReminder);
+
+        Assert.Equal(released, _inventory.Calls.Count(c => c.StartsWith("Release", StringComparison.Ordinal)));
+        Assert.Equal([OrderStatus.Pending, OrderStatus.Cancelled], PublishedStatuses);
+        Assert.Contains("Authorizing", Document.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, _payments.RefundAttempts.Count);
+        Assert.Equal(SagaStep.Refunding, SavedProcess.Step);
+    }
+
+    [Fact]
+    public async Task A_declined_payment_completes_the_saga_without_asking_for_a_refund()
+    {
+        _payments.Outcome = PaymentResult.Declined;
+        _payments.RefundsUnavailable = true;
+
+        await _host.InvokeAsync(a => a.Start(TwoLines));
+        await _host.FireReminderAsync(OrderProcessActor.AdvanceReminder);
+
+        Assert.Equal(OrderStatus.Cancelled, Document.Status);
+        Assert.Empty(_payments.RefundAttempts);
+        Assert.Equal((SagaStep.Completed, PaymentProgress.Declined), (SavedProcess.Step, SavedProcess.Payment));
+        Assert.Empty(_host.Reminders);
+    }
+
+    [Fact]
+    public async Task A_refund_is_never_asked_for_again_once_payments_acknowledged_it()
+    {
+        _payments.Outcome = "Unavailable";
+        _payments.RefundsUnavailable = true;
+        await _host.InvokeAsync(a => a.Start(TwoLines));
+        await FireAdvanceAsync(times: 3);
+        _payments.RefundsUnavailable = false;
+        await _host.FireReminderAsync(OrderProcessActor.AdvanceReminder);
+        Assert.Equal([OrderId], _payments.Refunds);
+
+        // Reminders delivered after they were unregistered, a new activation, and a repeated start.
+        await _host.InvokeAsync(a => a.ReceiveReminderAsync(OrderProcessActor.AdvanceReminder, null, "0s", "1s"));
+        await _host.DeactivateAsync();
+        await _host.InvokeAsync(a => a.ReceiveReminderAsync(OrderProcessActor.AdvanceReminder, null, "0s", "1s"));
+        await _host.InvokeAsync(a => a.ReceiveReminderAsync(OrderProcessActor.DeadlineReminder, DeadlineData(SagaStep.Authorizing), "0s", ""));
+        await _host.InvokeAsync(a => a.Start(TwoLines));
+
+        Assert.Equal(2, _payments.RefundAttempts.Count); // the one that failed and the one acknowledged
+        Assert.Single(_payments.Refunds);
+        Assert.Equal([OrderStatus.Pending, OrderStatus.Cancelled], PublishedStatuses);
+    }
+
+    [Fact]
     public async Task An_outage_that_ends_before_the_last_attempt_confirms_the_order()
     {
         _payments.Outcome = "Unavailable";
@@ -215,6 +335,8 @@ public sealed class OrderProcessActorTests
         Assert.Equal(ShipmentOutcome.Shipped, await _host.InvokeAsync(a => a.MarkShipped(shipment)));
 
         Assert.Equal(OrderStatus.Shipped, Document.Status);
+        Assert.Null(Document.Reason);
+        Assert.Null(_orders.Published[^1].Reason);
         Assert.Equal([OrderStatus.Pending, OrderStatus.Confirmed, OrderStatus.Shipped], PublishedStatuses);
     }
 

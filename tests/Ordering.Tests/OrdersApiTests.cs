@@ -90,6 +90,67 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
     }
 
     [Fact]
+    public async Task The_same_idempotency_key_with_the_same_items_in_another_order_is_the_same_request()
+    {
+        var key = NewKey();
+        using var first = await PlaceAsync(key, new { customerId = "cust-reorder", items = new[] { new { sku = "HEADLAMP-400", quantity = 1 }, new { sku = "BOTTLE-750", quantity = 2 } } });
+        using var again = await PlaceAsync(key, new { customerId = " cust-reorder ", items = new[] { new { sku = "BOTTLE-750", quantity = 2 }, new { sku = "HEADLAMP-400", quantity = 1 } } });
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, again.StatusCode));
+        Assert.Equal(
+            (await first.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>(),
+            (await again.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_reused_for_a_different_request_is_a_422_problem_and_places_nothing()
+    {
+        var key = NewKey();
+        using var first = await PlaceAsync(key, new { customerId = "cust-reuse", items = new[] { new { sku = "HEADLAMP-400", quantity = 1 } } });
+        var orderId = (await first.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>();
+
+        foreach (var other in new object[]
+        {
+            new { customerId = "cust-reuse", items = new[] { new { sku = "HEADLAMP-400", quantity = 2 } } },
+            new { customerId = "cust-reuse", items = new[] { new { sku = "SCARCE-1", quantity = 1 } } },
+            new { customerId = "cust-someone-else", items = new[] { new { sku = "HEADLAMP-400", quantity = 1 } } },
+        })
+        {
+            using var response = await PlaceAsync(key, other);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal(422, problem["status"]!.GetValue<int>());
+            Assert.Contains("Idempotency-Key", problem["title"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain(orderId, problem.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        await WaitForStatusAsync(orderId, "Confirmed");
+        Assert.Single(system.Stock.Calls, c => c.StartsWith("Reserve", StringComparison.Ordinal) && c.Contains(orderId, StringComparison.Ordinal));
+        Assert.Single(system.Payments.Calls, c => c.Contains("cust-reuse", StringComparison.Ordinal));
+        Assert.DoesNotContain(system.Payments.Calls, c => c.Contains("cust-someone-else", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_is_stored_with_its_order_request_fingerprint_and_a_time_to_live()
+    {
+        var key = NewKey();
+        var before = DateTimeOffset.UtcNow;
+        using var placed = await PlaceAsync(key, new { customerId = "cust-ttl", items = new[] { new { sku = "BOTTLE-750", quantity = 1 } } });
+        var after = DateTimeOffset.UtcNow;
+        var orderId = (await placed.Content.ReadFromJsonAsync<JsonObject>())!["orderId"]!.GetValue<string>();
+
+        using var stored = await system.OrderingSidecar.GetAsync($"/v1.0/state/statestore/idempotency-{key}");
+
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        var record = (await stored.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(orderId, record["orderId"]!.GetValue<string>());
+        Assert.StartsWith("sha256:", record["requestFingerprint"]!.GetValue<string>(), StringComparison.Ordinal);
+        var expires = DateTimeOffset.Parse(stored.Headers.GetValues("metadata.ttlExpireTime").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires, before.Add(OrderingSystem.IdempotencyKeyTimeToLive).AddSeconds(-1), after.Add(OrderingSystem.IdempotencyKeyTimeToLive).AddSeconds(1));
+    }
+
+    [Fact]
     public async Task An_unknown_sku_rejects_the_order_with_a_reason()
     {
         var orderId = await PlaceOrderAsync("cust-unknown", ("HEADLAMP-400", 1), ("NOPE-1", 1));
@@ -144,6 +205,28 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
     }
 
     [Fact]
+    public async Task An_outage_that_also_fails_the_refund_cancels_the_order_at_once_and_refunds_once_payments_is_back()
+    {
+        system.Payments.UnavailableCustomers["cust-long-outage"] = true;
+        system.Payments.UnavailableRefundCustomers["cust-long-outage"] = true;
+        var orderId = await PlaceOrderAsync("cust-long-outage", ("TENT-2P", 1));
+
+        var order = await WaitForStatusAsync(orderId, "Cancelled");
+        Assert.Contains("unavailable", order["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(system.Stock.Saw($"Release TENT-2P {orderId}"));
+        await WaitForEventAsync(orderId, "Cancelled");
+        await OrderingSystem.EventuallyAsync(
+            () => Task.FromResult(system.Payments.Calls.Count(c => c == $"refund {orderId} unavailable")), n => n >= 2, "the refund to be retried");
+        Assert.DoesNotContain($"refund {orderId}", system.Payments.Calls);
+
+        system.Payments.UnavailableRefundCustomers.TryRemove("cust-long-outage", out _);
+
+        await OrderingSystem.EventuallyAsync(
+            () => Task.FromResult(system.Payments.Calls.Contains($"refund {orderId}")), refunded => refunded, "the refund to be acknowledged");
+        Assert.Equal("Cancelled", (await system.App.GetFromJsonAsync<JsonObject>($"/orders/{orderId}"))!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_shipment_dispatched_event_moves_a_confirmed_order_to_shipped()
     {
         var orderId = await PlaceOrderAsync("cust-ship", ("BOTTLE-750", 1));
@@ -160,8 +243,11 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
             Assert.True(published.IsSuccessStatusCode);
         }
 
-        await WaitForStatusAsync(orderId, "Shipped");
-        Assert.Equal($"{orderId}-Shipped", (await WaitForEventAsync(orderId, "Shipped")).Id);
+        var shipped = await WaitForStatusAsync(orderId, "Shipped");
+        Assert.Null(shipped["reason"]);
+        var shippedEvent = await WaitForEventAsync(orderId, "Shipped");
+        Assert.Equal($"{orderId}-Shipped", shippedEvent.Id);
+        Assert.Null(shippedEvent.Data["reason"]);
     }
 
     [Fact]

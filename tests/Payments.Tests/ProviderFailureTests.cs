@@ -76,6 +76,41 @@ public sealed class ProviderFailureTests
     }
 
     [Fact]
+    public async Task Provider_status_shows_the_circuit_open_during_an_outage_and_closed_again_after_it()
+    {
+        await using var system = await PaymentsSystem.StartAsync(new Dictionary<string, string>
+        {
+            ["Payments:Provider:MaxRetryAttempts"] = "2",
+            ["Payments:Provider:CircuitBreaker:MinimumThroughput"] = "3",
+            ["Payments:Provider:CircuitBreaker:BreakDuration"] = "00:00:00.500",
+        });
+        var closed = await ProviderStatusAsync(system);
+        Assert.Equal(("Closed", 0), (closed["circuit"]!.GetValue<string>(), closed["timesOpened"]!.GetValue<int>()));
+        Assert.Null(closed["lastOpenedAt"]);
+
+        await system.SetProviderBehaviourAsync(new { outage = true });
+        var before = DateTimeOffset.UtcNow;
+        using (var failed = await system.AuthorizeAsync("order-1"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        }
+
+        var open = await ProviderStatusAsync(system);
+        Assert.Equal(("Open", 1), (open["circuit"]!.GetValue<string>(), open["timesOpened"]!.GetValue<int>()));
+        Assert.True(open["lastOpenedAt"]!.GetValue<DateTimeOffset>() >= before.AddSeconds(-1));
+
+        await system.SetProviderBehaviourAsync(new { outage = false });
+        await PaymentsSystem.EventuallyAsync(async () =>
+        {
+            using var response = await system.AuthorizeAsync("order-1");
+            return response.StatusCode;
+        }, s => s == HttpStatusCode.OK, "the circuit to close");
+
+        var recovered = await ProviderStatusAsync(system);
+        Assert.Equal(("Closed", 1), (recovered["circuit"]!.GetValue<string>(), recovered["timesOpened"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task A_refund_of_an_order_whose_authorize_got_no_answer_settles_it_and_gives_the_money_back()
     {
         await using var system = await PaymentsSystem.StartAsync();
@@ -100,4 +135,8 @@ public sealed class ProviderFailureTests
         Assert.Equal(1, stats["charges"]!.GetValue<int>());
         Assert.Equal(1, stats["refunds"]!.GetValue<int>());
     }
+
+    /// <summary>As an operator or another app reads it: through the sidecar.</summary>
+    private static async Task<JsonObject> ProviderStatusAsync(PaymentsSystem system) =>
+        (await system.Client.GetFromJsonAsync<JsonObject>("/v1.0/invoke/payments/method/payments/provider-status"))!;
 }

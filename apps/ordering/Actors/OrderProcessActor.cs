@@ -18,6 +18,8 @@ namespace Sidecart.Ordering.Actors;
 /// reservation that cannot be confirmed: <c>Cancelled</c>, reservations released and payment refunded;</item>
 /// <item>stuck in one step for <see cref="OrderProcessOptions.StepTimeout"/>: <c>Cancelled</c>, compensated likewise.</item>
 /// </list>
+/// Compensation never waits for the payment provider: the order reaches its final status as soon as the reservations
+/// are released, and the refund (<see cref="SagaStep.Refunding"/>) is retried afterwards until payments acknowledges it.
 /// Any other failure leaves the step as it is for the next firing of the retry reminder.
 /// </summary>
 [Actor(TypeName = IOrderProcessActor.TypeName)]
@@ -67,7 +69,7 @@ public sealed class OrderProcessActor(
             case OrderStatus.Pending:
                 return ShipmentOutcome.NotYetConfirmed;
             case OrderStatus.Confirmed:
-                await ChangeStatusAsync(state, OrderStatus.Shipped, $"Shipped by {shipment.Carrier}, tracking number {shipment.TrackingNumber}.");
+                await ChangeStatusAsync(state, OrderStatus.Shipped, reason: null);
                 await StateManager.SetStateAsync(StateKey, state);
                 return ShipmentOutcome.Shipped;
             default:
@@ -85,8 +87,9 @@ public sealed class OrderProcessActor(
 
         if (reminderName == DeadlineReminder)
         {
+            // A deadline set for an earlier step is stale, and once compensation has begun there is nothing left to cancel.
             var stuckIn = state?.Deserialize(OrderingJsonContext.Default.SagaStep);
-            if (stuckIn != process.Step || process.Step == SagaStep.Compensating)
+            if (stuckIn != process.Step || !HasDeadline(process.Step))
             {
                 return;
             }
@@ -122,7 +125,7 @@ public sealed class OrderProcessActor(
             }
 
             await SaveAsync(state);
-            if (state.Step != step && state.Step is not (SagaStep.Compensating or SagaStep.Completed))
+            if (state.Step != step && HasDeadline(state.Step))
             {
                 await RegisterDeadlineAsync(state.Step);
             }
@@ -136,6 +139,7 @@ public sealed class OrderProcessActor(
         SagaStep.Authorizing => AuthorizeAsync(state),
         SagaStep.Confirming => ConfirmAsync(state),
         SagaStep.Compensating => CompensateAsync(state),
+        SagaStep.Refunding => RefundAsync(state),
         _ => Task.CompletedTask,
     };
 
@@ -235,14 +239,20 @@ public sealed class OrderProcessActor(
         }
 
         state.ReservedSkus.Clear();
-        if (state.Payment is PaymentProgress.Requested or PaymentProgress.Authorized)
-        {
-            await payments.RefundAsync(Id, CancellationToken.None);
-            state.Payment = PaymentProgress.NotStarted;
-        }
-
         await ChangeStatusAsync(state, state.Outcome ?? OrderStatus.Cancelled, state.OutcomeReason);
+        state.Step = state.Payment is PaymentProgress.Requested or PaymentProgress.Authorized ? SagaStep.Refunding : SagaStep.Completed;
+    }
+
+    /// <summary>Gives back what the customer may have been charged. While payments (or its provider) is unavailable
+    /// this throws and the step is tried again by the next <c>advance</c>; payments refunds at most once per order id,
+    /// so repeating it is safe.</summary>
+    private async Task RefundAsync(OrderProcessState state)
+    {
+        state.RefundAttempts++;
+        await payments.RefundAsync(Id, CancellationToken.None);
+        state.Payment = PaymentProgress.Refunded;
         state.Step = SagaStep.Completed;
+        logger.LogInformation("Payment of order {OrderId} refunded after {Attempts} attempt(s)", Id, state.RefundAttempts);
     }
 
     private static void Compensate(OrderProcessState state, OrderStatus outcome, string? reason)
@@ -265,6 +275,9 @@ public sealed class OrderProcessActor(
         await events.PublishAsync(OrderStatusChanged.From(state.Order, time.GetUtcNow()), CancellationToken.None);
         logger.LogInformation("Order {OrderId} is {Status}", Id, status);
     }
+
+    /// <summary>Steps an order can be stuck in and cancelled from; compensation and refunding are retried instead.</summary>
+    private static bool HasDeadline(SagaStep step) => step is SagaStep.Pricing or SagaStep.Reserving or SagaStep.Authorizing or SagaStep.Confirming;
 
     private ISkuActor Sku(string sku) => actors.CreateProxy<ISkuActor>(sku, ISkuActor.TypeName);
 

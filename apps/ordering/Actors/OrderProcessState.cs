@@ -18,6 +18,8 @@ public sealed class OrderProcessState
 
     public int PaymentAttempts { get; set; }
 
+    public int RefundAttempts { get; set; }
+
     /// <summary>While compensating: the status the order ends in, and why.</summary>
     public OrderStatus? Outcome { get; set; }
 

@@ -11,4 +11,7 @@ public enum PaymentProgress
     Requested,
     Authorized,
     Declined,
+
+    /// <summary>Payments acknowledged the refund (or that nothing was taken).</summary>
+    Refunded,
 }

@@ -10,7 +10,10 @@ public enum SagaStep
     Authorizing,
     Confirming,
 
-    /// <summary>Undoing reservations and payment before the order ends as <see cref="OrderProcessState.Outcome"/>.</summary>
+    /// <summary>Releasing the reservations, then moving the order to <see cref="OrderProcessState.Outcome"/>.</summary>
     Compensating,
+
+    /// <summary>The order has its final status; the payment is refunded, retried until payments acknowledges it.</summary>
+    Refunding,
     Completed,
 }

@@ -6,7 +6,8 @@ public interface IPayments
     /// <see cref="PaymentsUnavailableException"/>. Idempotent per order id.</summary>
     Task<PaymentResult> AuthorizeAsync(PaymentAuthorization authorization, CancellationToken cancellationToken);
 
-    /// <summary>Refunds whatever the order was charged. Idempotent per order id.</summary>
+    /// <summary>Refunds whatever the order was charged; returns once payments acknowledged it (refunded, or nothing
+    /// was taken). An unavailable provider throws <see cref="PaymentsUnavailableException"/>. Idempotent per order id.</summary>
     Task RefundAsync(string orderId, CancellationToken cancellationToken);
 }
 

@@ -27,6 +27,10 @@ public sealed class PaymentsClient(DaprClient dapr) : IPayments
     {
         using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/refund", new PaymentRefund(orderId), OrderingJsonContext.Default.PaymentRefund);
         using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            throw new PaymentsUnavailableException($"Payments could not refund order {orderId}: the provider is unavailable.");
+        }
 
         // Payments that never saw the order has nothing to refund.
         if (response.StatusCode != HttpStatusCode.NotFound)

@@ -29,6 +29,11 @@ public static class PaymentsApi
                 + "has no authorized payment (never authorized, or declined). 503 when the provider stays unavailable (safe to retry later).")
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        payments.MapGet("/provider-status", (ProviderCircuit circuit) => TypedResults.Ok(circuit.Status()))
+            .WithName("GetProviderStatus")
+            .WithSummary("Whether payments is calling the payment provider now")
+            .WithDescription("The circuit breaker in front of the provider: Closed (calling it), Open (failing fast with 503 after repeated failures) "
+                + "or HalfOpen (probing it again), with when and how often it opened since this instance started.");
         return app;
     }
 

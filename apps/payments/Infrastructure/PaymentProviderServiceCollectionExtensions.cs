@@ -12,8 +12,10 @@ public static class PaymentProviderServiceCollectionExtensions
     {
         builder.Services.AddOptions<ProviderOptions>().BindConfiguration(ProviderOptions.Section);
         builder.Services.AddSingleton<ProviderApiKey>();
+        builder.Services.AddSingleton<ProviderCircuit>();
         builder.Services.AddSingleton(sp => ProviderResiliencePipeline.Create(
             sp.GetRequiredService<IOptions<ProviderOptions>>().Value,
+            sp.GetRequiredService<ProviderCircuit>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProviderResiliencePipeline).FullName!)));
         builder.Services.AddHttpClient<PaymentProviderClient>((sp, http) =>

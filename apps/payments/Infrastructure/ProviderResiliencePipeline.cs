@@ -14,7 +14,7 @@ namespace Sidecart.Payments.Infrastructure;
 /// </summary>
 public static class ProviderResiliencePipeline
 {
-    public static ResiliencePipeline<HttpResponseMessage> Create(ProviderOptions options, TimeProvider time, ILogger logger)
+    public static ResiliencePipeline<HttpResponseMessage> Create(ProviderOptions options, ProviderCircuit circuit, TimeProvider time, ILogger logger)
     {
         var transient = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
@@ -43,8 +43,10 @@ public static class ProviderResiliencePipeline
                 MinimumThroughput = options.CircuitBreaker.MinimumThroughput,
                 SamplingDuration = options.CircuitBreaker.SamplingDuration,
                 BreakDuration = options.CircuitBreaker.BreakDuration,
+                StateProvider = circuit.StateProvider,
                 OnOpened = args =>
                 {
+                    circuit.Opened();
                     logger.LogError("Payment provider circuit opened for {BreakMs} ms after {Failure}: calls fail fast until then",
                         args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
                     return default;

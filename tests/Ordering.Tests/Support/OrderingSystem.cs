@@ -45,6 +45,12 @@ public sealed class OrderingSystem : IAsyncLifetime
     /// <summary>Ordering itself, on its real port.</summary>
     public HttpClient App { get; private set; } = null!;
 
+    /// <summary>Ordering's own sidecar: state read here is ordering's.</summary>
+    public HttpClient OrderingSidecar { get; private set; } = null!;
+
+    /// <summary>How long ordering keeps an Idempotency-Key here (not the default, so the test sees the setting applied).</summary>
+    public static readonly TimeSpan IdempotencyKeyTimeToLive = TimeSpan.FromHours(2);
+
     /// <summary>A sidecar with no app, publishing as shipping would.</summary>
     public HttpClient Shipping { get; private set; } = null!;
 
@@ -70,6 +76,7 @@ public sealed class OrderingSystem : IAsyncLifetime
         factory.UseKestrel(orderingPort);
         factory.StartServer();
         App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orderingPort}") };
+        OrderingSidecar = new HttpClient { BaseAddress = ordering.HttpEndpoint };
         Shipping = new HttpClient { BaseAddress = (await StartSidecarAsync("shipping", null)).HttpEndpoint };
 
         await WaitForMetadataAsync(ordering, m => m["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true && m.ToJsonString().Contains("\"shipments\"", StringComparison.Ordinal), "ordering's actors and subscriptions");
@@ -80,6 +87,7 @@ public sealed class OrderingSystem : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         App?.Dispose();
+        OrderingSidecar?.Dispose();
         Shipping?.Dispose();
         await _sidecars.DisposeAsync();
 
@@ -106,6 +114,7 @@ public sealed class OrderingSystem : IAsyncLifetime
             var orderId = body["orderId"]!.GetValue<string>();
             Payments.Calls.Enqueue($"authorize {orderId} {body["customerId"]} {body["amount"]} {body["currency"]}");
             var customerId = body["customerId"]!.GetValue<string>();
+            Payments.CustomerOfOrder[orderId] = customerId;
             if (Payments.UnavailableCustomers.ContainsKey(customerId))
             {
                 return Results.Problem(statusCode: 503, title: "Payment provider unavailable");
@@ -118,6 +127,12 @@ public sealed class OrderingSystem : IAsyncLifetime
         app.MapPost("/payments/refund", async (HttpRequest request) =>
         {
             var orderId = (await JsonNode.ParseAsync(request.Body))!["orderId"]!.GetValue<string>();
+            if (Payments.CustomerOfOrder.TryGetValue(orderId, out var customerId) && Payments.UnavailableRefundCustomers.ContainsKey(customerId))
+            {
+                Payments.Calls.Enqueue($"refund {orderId} unavailable");
+                return Results.Problem(statusCode: 503, title: "Payment provider unavailable");
+            }
+
             Payments.Calls.Enqueue($"refund {orderId}");
             return Results.Json(new { orderId, status = "Refunded" });
         });
@@ -169,6 +184,7 @@ public sealed class OrderingSystem : IAsyncLifetime
             builder.UseSetting("OrderProcess:RetryInterval", "00:00:00.250");
             builder.UseSetting("OrderProcess:StepTimeout", "00:00:30");
             builder.UseSetting("OrderProcess:MaxPaymentAttempts", "2");
+            builder.UseSetting("Idempotency:KeyTimeToLive", IdempotencyKeyTimeToLive.ToString());
             builder.UseContentRoot(AppContext.BaseDirectory);
         }
     }

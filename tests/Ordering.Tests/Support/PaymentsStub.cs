@@ -11,5 +11,13 @@ public sealed class PaymentsStub
     /// <summary>Customers for whom the provider is unavailable: authorize answers 503.</summary>
     public ConcurrentDictionary<string, bool> UnavailableCustomers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Customers for whom refunds answer 503 too, as long as they are listed.</summary>
+    public ConcurrentDictionary<string, bool> UnavailableRefundCustomers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whose order each authorized order id is, since a refund names only the order.</summary>
+    public ConcurrentDictionary<string, string> CustomerOfOrder { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>"authorize {orderId} {customerId} {amount} {currency}", "refund {orderId}" (acknowledged) and
+    /// "refund {orderId} unavailable" (answered 503).</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 }
