@@ -140,9 +140,14 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         };
         foreach (var (id, vars) in options.Env)
         {
+            if (!env.TryGetValue(id, out var appEnv))
+            {
+                env[id] = appEnv = new(StringComparer.Ordinal);
+            }
+
             foreach (var (name, value) in vars)
             {
-                (env.TryGetValue(id, out var appEnv) ? appEnv : env[id] = new(StringComparer.Ordinal))[name] = value;
+                appEnv[name] = value;
             }
         }
 
