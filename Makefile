@@ -19,6 +19,7 @@ test: build
 run: build
 	$(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
 
+# The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:
 	$(DOTNET) build sidecar/LocalSidecar -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) run -c Release --project bench/Sidecar.Bench -- bench/results

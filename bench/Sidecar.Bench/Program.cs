@@ -15,6 +15,17 @@ if (args is ["--host-sidecars", var count, var basePort])
 }
 
 var repoRoot = FindRepoRoot();
+const int OrdersPerSecond = 5;
+const int ThroughputOrders = 500;
+var orderDuration = TimeSpan.FromSeconds(30);
+
+// `-- --orders`: only the order-flow section, printed, with bench/results left as they are.
+if (args is ["--orders"])
+{
+    Console.WriteLine(Report.OrderFlow(await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders)));
+    return 0;
+}
+
 var output = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(repoRoot, "bench", "results");
 Directory.CreateDirectory(output);
 
@@ -26,10 +37,12 @@ Console.WriteLine("actors: activation latency at 500 req/s vs plain invocation, 
 var actors = await ActorBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
 Console.WriteLine("memory: resident set of one sidecar process vs a bare ASP.NET app ...");
 var memory = await MemoryBench.RunAsync(repoRoot);
+Console.WriteLine($"orders: the whole system, POST /orders to Confirmed at {OrdersPerSecond} orders/s vs plain invocation, and throughput ...");
+var orders = await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders);
 
-var report = Report.Markdown(invocation, pubsub, actors, memory);
+var report = Report.Markdown(invocation, pubsub, actors, memory, orders);
 await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
-await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, actors, memory));
+await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, actors, memory, orders));
 Console.WriteLine(report);
 return 0;
 

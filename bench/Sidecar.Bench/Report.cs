@@ -6,7 +6,7 @@ namespace Sidecar.Bench;
 /// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
 public static class Report
 {
-    public static string Markdown(InvocationResult inv, PubSubResult ps, ActorResult act, MemoryResult mem)
+    public static string Markdown(InvocationResult inv, PubSubResult ps, ActorResult act, MemoryResult mem, OrderFlowResult orders)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
@@ -69,10 +69,38 @@ public static class Report
             **{mem.PerAdditionalHostedKilobytes / 1024.0:0.0} MB** ({X(mem.PerAdditionalHostedKilobytes / mem.BaselineKilobytes)}× the bare app process).
 
             Dapr publishes about 51 MB per sidecar.
+
+            {OrderFlow(orders)}
             """;
     }
 
-    public static string Json(InvocationResult inv, PubSubResult ps, ActorResult act, MemoryResult mem) => JsonSerializer.Serialize(new
+    public static string OrderFlow(OrderFlowResult o)
+    {
+        string Ms(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+        string X(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+        return $"""
+            ## Orders end to end (the whole `dapr.yaml` system, `components/local`, SQLite state)
+
+            Every app of `dapr.yaml` (shipping included) run by the local runner as the end-to-end tests run it, with stock
+            for every order and the provider's defaults (no latency, no outage). "Confirmed" is when ordering's `Confirmed`
+            event on topic `orders` reaches a subscriber app of the same run; the baseline is catalog's `GET /products/<sku>`
+            through that subscriber's sidecar and catalog's, interleaved with the orders. One-unit orders, SKUs in turn.
+
+            | measure, {o.OrdersPerSecond} orders/s + {o.OrdersPerSecond} invocations/s, {o.Confirmed.Count} orders | p50 ms | p99 ms |
+            |---|---|---|
+            | service invocation through two sidecars (baseline) | {Ms(o.Invocation.P50)} | {Ms(o.Invocation.P99)} |
+            | `POST /orders` answered 202 | {Ms(o.Accepted.P50)} | {Ms(o.Accepted.P99)} |
+            | **`POST /orders` sent → `Confirmed` received** | **{Ms(o.Confirmed.P50)}** | **{Ms(o.Confirmed.P99)}** |
+            | ratio of confirmation to baseline | {X(o.Confirmed.P50 / o.Invocation.P50)}× | {X(o.Confirmed.P99 / o.Invocation.P99)}× |
+
+            Throughput, {OrderFlowBench.Clients} concurrent clients each placing an order and waiting for its `Confirmed` event, {o.ThroughputOrders} orders in
+            {OrderFlowBench.ThroughputRounds} rounds alternating with rounds of {OrderFlowBench.InvocationsPerOrder}× as many invocations by the same clients:
+            **{o.ConfirmedPerSecond:0} confirmed orders/s** against {o.InvocationsPerSecond:0} invocations/s, so an order costs the capacity of
+            {X(o.InvocationsPerSecond / o.ConfirmedPerSecond)} invocations.
+            """;
+    }
+
+    public static string Json(InvocationResult inv, PubSubResult ps, ActorResult act, MemoryResult mem, OrderFlowResult orders) => JsonSerializer.Serialize(new
     {
         measuredUtc = DateTime.UtcNow,
         invocation = new
@@ -103,6 +131,15 @@ public static class Report
             sidecarRssKb = mem.SidecarKilobytes, baselineRssKb = mem.BaselineKilobytes,
             oneHostedRssKb = mem.OneHostedKilobytes, manyHostedRssKb = mem.ManyHostedKilobytes, hostedSidecars = MemoryBench.SharedSidecars,
             perAdditionalHostedKb = mem.PerAdditionalHostedKilobytes,
+        },
+        orders = new
+        {
+            orders.OrdersPerSecond,
+            invocationP50Ms = orders.Invocation.P50, invocationP99Ms = orders.Invocation.P99,
+            acceptedP50Ms = orders.Accepted.P50, acceptedP99Ms = orders.Accepted.P99,
+            confirmedP50Ms = orders.Confirmed.P50, confirmedP99Ms = orders.Confirmed.P99,
+            clients = OrderFlowBench.Clients, orders.ThroughputOrders, orders.ConfirmedPerSecond,
+            orders.ThroughputInvocations, orders.InvocationsPerSecond,
         },
     }, new JsonSerializerOptions { WriteIndented = true });
 }

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LocalSidecar.Hosting;
+using LocalSidecar.NameResolution;
+using LocalSidecar.Runner;
+
+namespace Sidecart.Testing;
+
+/// <summary>The whole system of the repository's <c>dapr.yaml</c>, run in-process by the local runner on free ports,
+/// on a copy of <c>components/local</c> whose state store is a temporary database file, with a private
+/// name-resolution folder, so a developer's <c>make run</c> is not disturbed. The apps run from their build output
+/// (<c>bin/&lt;configuration&gt;/net10.0</c>), which must exist.</summary>
+public sealed partial class SidecartSystem : IAsyncDisposable
+{
+    public static readonly IReadOnlyList<string> AppIds = ["catalog", "ordering", "inventory", "shipping", "payments", "payment-provider"];
+
+    private static readonly Dictionary<string, string> Assemblies = new(StringComparer.Ordinal)
+    {
+        ["catalog"] = "Catalog.dll",
+        ["ordering"] = "Ordering.dll",
+        ["inventory"] = "Inventory.dll",
+        ["payments"] = "Payments.dll",
+        ["payment-provider"] = "PaymentProvider.dll",
+    };
+
+    private readonly Dictionary<string, int> _appPorts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _daprPorts = new(StringComparer.Ordinal);
+    private readonly bool _keepFiles;
+    private MultiAppRunner? _runner;
+    private StreamWriter? _log;
+
+    private SidecartSystem(string temp, bool keepFiles)
+    {
+        Temp = temp;
+        _keepFiles = keepFiles;
+    }
+
+    /// <summary>The run's folder: run file, components, state database, runner log.</summary>
+    public string Temp { get; }
+
+    /// <summary>Everything the runner, the apps and their sidecars wrote.</summary>
+    public string LogPath => Path.Combine(Temp, "runner.log");
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "dapr.yaml")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("dapr.yaml not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>Where an app (or an <see cref="SidecartSystemOptions.ExtraApps">extra app</see>) listens.</summary>
+    public Uri AppEndpoint(string appId) => new($"http://127.0.0.1:{_appPorts[appId]}");
+
+    /// <summary>Where an app's sidecar serves Dapr's HTTP API.</summary>
+    public Uri DaprEndpoint(string appId) => new($"http://127.0.0.1:{_daprPorts[appId]}");
+
+    /// <summary>Starts every app with its sidecar and returns once catalog has its products, inventory its stock and
+    /// every other app answers <c>/healthz</c>.</summary>
+    public static async Task<SidecartSystem> StartAsync(SidecartSystemOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var system = new SidecartSystem(Path.Combine(Path.GetTempPath(), options.TempFolder, Guid.NewGuid().ToString("N")), options.KeepFiles);
+        try
+        {
+            await system.RunAsync(options, cancellationToken);
+            await system.WaitReadyAsync(options.ReadyTimeout, cancellationToken);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task RunAsync(SidecartSystemOptions options, CancellationToken cancellationToken)
+    {
+        var root = RepositoryRoot;
+        var resources = CopyLocalComponents(root);
+        foreach (var id in AppIds)
+        {
+            _appPorts[id] = FreePort.Next();
+            _daprPorts[id] = FreePort.Next();
+        }
+
+        foreach (var app in options.ExtraApps)
+        {
+            _appPorts[app.AppId] = app.Port;
+            _daprPorts[app.AppId] = FreePort.Next();
+        }
+
+        var runFilePath = Path.Combine(Temp, "dapr.yaml");
+        await File.WriteAllTextAsync(runFilePath, RunFileText(root, resources, options), cancellationToken);
+
+        _log = new StreamWriter(LogPath) { AutoFlush = true };
+        var runnerOptions = new RunnerOptions
+        {
+            ResourcesPathsOverride = [resources],
+            Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(Temp, "names"))),
+            Output = TextWriter.Synchronized(_log),
+            AppStartTimeout = TimeSpan.FromSeconds(60),
+            StopGracePeriod = TimeSpan.FromSeconds(3),
+        };
+        _runner = await MultiAppRunner.StartAsync(RunFile.Load(runFilePath), runnerOptions, cancellationToken);
+    }
+
+    /// <summary>components/local, with the state store moved to a temporary database file.</summary>
+    private string CopyLocalComponents(string root)
+    {
+        var resources = Path.Combine(Temp, "components");
+        Directory.CreateDirectory(resources);
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "components", "local")))
+        {
+            var text = File.ReadAllText(file);
+            text = ConnectionString().Replace(text, m => m.Groups[1].Value + Path.Combine(Temp, "state.db"));
+            File.WriteAllText(Path.Combine(resources, Path.GetFileName(file)), text);
+        }
+
+        return resources;
+    }
+
+    private string RunFileText(string root, string resources, SidecartSystemOptions options)
+    {
+        var providerUrl = AppEndpoint("payment-provider").ToString().TrimEnd('/');
+        var env = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["shipping"] = new(StringComparer.Ordinal) { ["PYTHONUNBUFFERED"] = "1" },
+            ["payments"] = new(StringComparer.Ordinal) { ["Payments__Provider__BaseUrl"] = providerUrl },
+            ["payment-provider"] = new(StringComparer.Ordinal) { ["Urls"] = providerUrl, ["ASPNETCORE_URLS"] = providerUrl },
+        };
+        foreach (var (id, vars) in options.Env)
+        {
+            if (!env.TryGetValue(id, out var appEnv))
+            {
+                env[id] = appEnv = new(StringComparer.Ordinal);
+            }
+
+            foreach (var (name, value) in vars)
+            {
+                appEnv[name] = value;
+            }
+        }
+
+        var yaml = new StringBuilder();
+        yaml.AppendLine("version: 1");
+        yaml.AppendLine("common:");
+        yaml.AppendLine("  resourcesPaths:");
+        yaml.AppendLine(CultureInfo.InvariantCulture, $"    - '{resources}'");
+        yaml.AppendLine("  appHealthCheckPath: /healthz");
+        yaml.AppendLine("apps:");
+        foreach (var id in AppIds)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  - appID: {id}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    appDirPath: '{Path.Combine(root, "apps", id)}'");
+            // The stand-in provider is not a Dapr app: payments calls it over plain HTTP, so its sidecar has no app channel.
+            if (id != "payment-provider")
+            {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"    appPort: {_appPorts[id]}");
+            }
+
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    daprHTTPPort: {_daprPorts[id]}");
+            var command = Assemblies.TryGetValue(id, out var dll)
+                ? $"[\"dotnet\", \"bin/{options.Configuration}/net10.0/{dll}\"]"
+                : "[\"python3\", \"app.py\"]";
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    command: {command}");
+            if (env.TryGetValue(id, out var vars))
+            {
+                yaml.AppendLine("    env:");
+                foreach (var (name, value) in vars)
+                {
+                    yaml.AppendLine(CultureInfo.InvariantCulture, $"      {name}: '{value}'");
+                }
+            }
+        }
+
+        // Apps the caller runs itself: the runner gives each only a sidecar, in this process, so it shares the
+        // in-memory pub/sub with the system.
+        foreach (var app in options.ExtraApps)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  - appID: {app.AppId}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    appDirPath: '{app.AppDirPath}'");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    appPort: {app.Port}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    daprHTTPPort: {_daprPorts[app.AppId]}");
+        }
+
+        return yaml.ToString();
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await IsReadyAsync(http, cancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                last = e;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for the system to be ready (log: {LogPath})", last);
+    }
+
+    private async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var products = await http.GetAsync(new Uri(AppEndpoint("catalog"), "/products"), cancellationToken);
+        if (!products.IsSuccessStatusCode || (await products.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetArrayLength() == 0)
+        {
+            return false;
+        }
+
+        using var stock = await http.GetAsync(new Uri(AppEndpoint("inventory"), "/stock/TRAIL-SHOE-42"), cancellationToken);
+        if (!stock.IsSuccessStatusCode)
+        {
+            return false;
+        }
+
+        foreach (var id in new[] { "ordering", "shipping", "payments", "payment-provider" })
+        {
+            using var health = await http.GetAsync(new Uri(AppEndpoint(id), "/healthz"), cancellationToken);
+            if (!health.IsSuccessStatusCode)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_runner is not null)
+        {
+            await _runner.DisposeAsync();
+        }
+
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
+
+        try
+        {
+            if (!_keepFiles)
+            {
+                Directory.Delete(Temp, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"(- name: connectionString\s*\n\s*value:\s*)\S+")]
+    private static partial Regex ConnectionString();
+}

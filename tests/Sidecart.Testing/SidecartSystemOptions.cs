@@ -1,0 +1,24 @@
+namespace Sidecart.Testing;
+
+/// <summary>How <see cref="SidecartSystem"/> runs the system.</summary>
+public sealed record SidecartSystemOptions
+{
+    /// <summary>The build output the apps run from: <c>bin/&lt;Configuration&gt;/net10.0</c>.</summary>
+    public string Configuration { get; init; } = "Debug";
+
+    /// <summary>Environment variables per app id, added to (or replacing) the ones the system needs to run on free
+    /// ports, e.g. <c>OrderProcess__RetryInterval</c> for ordering.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Env { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary>Apps the caller runs itself: each gets a sidecar in the run.</summary>
+    public IReadOnlyList<ExtraApp> ExtraApps { get; init; } = [];
+
+    /// <summary>The folder under the temp path the run's folder goes in.</summary>
+    public string TempFolder { get; init; } = "sidecart-system";
+
+    /// <summary>Keep the run's folder (runner log, state database) after disposal.</summary>
+    public bool KeepFiles { get; init; }
+
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
