@@ -66,7 +66,7 @@ public static class OrderFlowBench
         await client.DrainAsync();
 
         // Rounds of orders alternate with rounds of invocations, so both see the same machine, including the shipping
-        // work the confirmed orders leave behind (shipping is slower than confirmation, so it falls behind here).
+        // work the confirmed orders leave behind (shipping may fall behind here).
         var throughputInvocations = throughputOrders * InvocationsPerOrder;
         var orderSeconds = 0.0;
         var invocationSeconds = 0.0;

@@ -15,7 +15,7 @@ if (args is ["--host-sidecars", var count, var basePort])
 }
 
 var repoRoot = FindRepoRoot();
-const int OrdersPerSecond = 5;
+const int OrdersPerSecond = 20;
 const int ThroughputOrders = 500;
 var orderDuration = TimeSpan.FromSeconds(30);
 

@@ -98,6 +98,9 @@ class _Server(ThreadingHTTPServer):
 
 class _ShippingHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle on, the body waits for the peer's delayed ACK (~40 ms) on
+    # every keep-alive response, which capped shipping at a few events per second.
+    disable_nagle_algorithm = True
     shipping = None
     token = None
 
