@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -112,8 +113,12 @@ public sealed class OrderFlowTests(SystemFixture system)
     {
         var before = await StockAsync("BOTTLE-750");
         var receiptId = "receipt-" + Guid.NewGuid().ToString("N");
-        await PublishStockReceivedAsync(new { sku = "BOTTLE-750", quantity = 5, receiptId });
-        await PublishStockReceivedAsync(new { sku = "BOTTLE-750", quantity = 5, receiptId });
+        var receipt = JsonSerializer.Serialize(new { sku = "BOTTLE-750", quantity = 5, receiptId });
+
+        // Once as a warehouse system's script would, with the publish command in its own process, and once more
+        // straight to a sidecar's HTTP API: two distinct CloudEvents carrying the same receipt.
+        await PublishWithCommandAsync("stock-received", receipt);
+        await PublishRawAsync(receipt, "application/json");
 
         await WaitStockAsync("BOTTLE-750", before.Available + 5, before.Reserved);
         await Task.Delay(1500, Ct); // give a duplicate application time to show
@@ -243,6 +248,25 @@ public sealed class OrderFlowTests(SystemFixture system)
         {
             throw new TimeoutException($"{e.Message}; last {last}", e);
         }
+    }
+
+    /// <summary>Runs <c>LocalSidecar publish</c> (the built CLI) as a separate process against this run's sidecars.</summary>
+    private async Task PublishWithCommandAsync(string topic, string data)
+    {
+        var cli = Path.Combine(SystemFixture.RepositoryRoot, "sidecar", "LocalSidecar", "bin", SystemFixture.BuildConfiguration, "net10.0", "LocalSidecar.dll");
+        Assert.True(File.Exists(cli), $"{cli} is missing: build the solution first (make build)");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { cli, "publish", "--publish-app-id", "inventory", "--pubsub", "pubsub", "--topic", topic, "--data", data })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["SIDECART_NAME_RESOLUTION_DIR"] = system.NameResolutionDirectory;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var errors = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.True(process.ExitCode == 0, $"LocalSidecar publish exited {process.ExitCode}: {await output}{await errors}");
     }
 
     private Task PublishStockReceivedAsync(object data) => PublishRawAsync(JsonSerializer.Serialize(data), "application/json");

@@ -27,10 +27,16 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public static string RepositoryRoot => SidecartSystem.RepositoryRoot;
 
+    /// <summary>The build output the apps (and the CLI, for the tests that run it) are started from.</summary>
+    public const string BuildConfiguration = "Debug";
+
+    public string NameResolutionDirectory => _system?.NameResolutionDirectory ?? throw new InvalidOperationException("the system did not start");
+
     public async ValueTask InitializeAsync()
     {
         _system = await SidecartSystem.StartAsync(new SidecartSystemOptions
         {
+            Configuration = BuildConfiguration,
             TempFolder = "sidecart-e2e",
             KeepFiles = Environment.GetEnvironmentVariable("E2E_KEEP") is "1",
             Env = new Dictionary<string, IReadOnlyDictionary<string, string>>

@@ -44,6 +44,10 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     /// <summary>Everything the runner, the apps and their sidecars wrote.</summary>
     public string LogPath => Path.Combine(Temp, "runner.log");
 
+    /// <summary>The run's private name-resolution folder: a separate process finds these sidecars with
+    /// <c>SIDECART_NAME_RESOLUTION_DIR</c> set to it, as <c>LocalSidecar publish</c> does.</summary>
+    public string NameResolutionDirectory => Path.Combine(Temp, "names");
+
     public static string RepositoryRoot
     {
         get
@@ -106,7 +110,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         var runnerOptions = new RunnerOptions
         {
             ResourcesPathsOverride = [resources],
-            Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(Temp, "names"))),
+            Environment = new SidecarEnvironment(new FileNameResolver(NameResolutionDirectory)),
             Output = TextWriter.Synchronized(_log),
             AppStartTimeout = TimeSpan.FromSeconds(60),
             StopGracePeriod = TimeSpan.FromSeconds(3),
