@@ -78,6 +78,34 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Instances_of_one_file_in_one_process_share_one_write_gate_and_other_files_have_their_own()
+    {
+        await using var first = await OpenAsync();
+        await using var second = await OpenAsync(new() { ["connectionString"] = Path.Combine("sub", "..", "state.db") });
+        await using var other = await OpenAsync(new() { ["connectionString"] = "other.db" });
+
+        Assert.Equal(first.DatabasePath, second.DatabasePath);
+        Assert.Same(first.WriteGate, second.WriteGate);
+        Assert.NotSame(first.WriteGate, other.WriteGate);
+    }
+
+    [Fact]
+    public async Task A_write_through_one_instance_waits_while_another_instance_of_the_file_holds_the_gate()
+    {
+        await using var first = await OpenAsync();
+        await using var second = await OpenAsync();
+
+        await first.WriteGate.WaitAsync();
+        var write = second.SetAsync(Upsert("k", "1"), CancellationToken.None);
+        Assert.Null(await first.GetAsync("k", NoMetadata, CancellationToken.None));
+        Assert.False(write.IsCompleted);
+
+        first.WriteGate.Release();
+        await write;
+        Assert.NotNull(await first.GetAsync("k", NoMetadata, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_failing_transaction_changes_nothing()
     {
         await using var store = await OpenAsync();
@@ -172,6 +200,19 @@ public sealed class SqliteStateStoreTests : IDisposable
 
         await using var rollback = await OpenAsync(new() { ["connectionString"] = "rollback.db", ["disableWAL"] = "true" });
         Assert.Equal("delete", await JournalModeAsync(rollback.DatabasePath));
+    }
+
+    [Theory]
+    [InlineData("false", 1L)] // NORMAL
+    [InlineData("true", 2L)] // FULL, SQLite's default
+    public async Task Connections_commit_with_synchronous_normal_in_wal_mode_and_full_with_the_rollback_journal(string disableWal, long expected)
+    {
+        await using var store = await OpenAsync(new() { ["disableWAL"] = disableWal });
+        await using var connection = await store.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+
+        Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
     }
 
     [Fact]

@@ -5,23 +5,24 @@ using Microsoft.Data.Sqlite;
 namespace LocalSidecar.Components.State;
 
 /// <summary><c>state.sqlite</c>: durable state in a SQLite file that several sidecars (in this process or in
-/// others) can share. WAL and a busy timeout let readers and writers of different processes work side by side;
-/// every write runs in an immediate (write-locked) transaction that checks ETags and writes together, so concurrent
-/// writers never lose an update. Expired rows read as missing and are deleted every <c>cleanupInterval</c>.</summary>
+/// others) can share. WAL and a busy timeout let readers and writers of different processes work side by side; in
+/// WAL mode commits use <c>synchronous = NORMAL</c>, so a committed write survives a crash of the process, while an OS
+/// crash or power loss can lose the last ones. Every write runs in an immediate (write-locked) transaction that
+/// checks ETags and writes together, so concurrent writers never lose an update; instances of one file in one
+/// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). Expired rows read
+/// as missing and are deleted every <c>cleanupInterval</c>.</summary>
 [ComponentType("state.sqlite")]
 public sealed partial class SqliteStateStore : ITransactionalStateStore
 {
     private const string DefaultTable = "state";
 
-    // One writer per instance at a time: a waiting writer waits here asynchronously instead of blocking a
-    // thread-pool thread inside SQLite's busy handler. Writers in other processes are serialised by SQLite's lock.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time = TimeProvider.System;
     private string _connectionString = "";
     private string _table = DefaultTable;
     private TimeSpan _timeout;
     private TimeSpan _busyTimeout;
+    private bool _wal;
     private Task _cleanup = Task.CompletedTask;
 
     public StateStoreSettings Settings { get; private set; } = StateStoreSettings.Default;
@@ -30,6 +31,10 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
 
     /// <summary>The database file, resolved to a full path.</summary>
     public string DatabasePath { get; private set; } = "";
+
+    /// <summary>One writer per database file in this process at a time (see <see cref="SqliteWriteGate"/>): a
+    /// waiting writer waits here asynchronously instead of blocking a thread-pool thread in SQLite's busy handler.</summary>
+    internal SemaphoreSlim WriteGate { get; private set; } = new(1, 1);
 
     public async Task InitAsync(ComponentContext context, CancellationToken cancellationToken)
     {
@@ -46,12 +51,14 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         var builder = ConnectionString(context);
         builder.DefaultTimeout = (int)Math.Ceiling(_timeout.TotalSeconds);
         DatabasePath = builder.DataSource;
+        WriteGate = SqliteWriteGate.For(DatabasePath);
         _connectionString = builder.ToString();
 
+        _wal = !context.Bool("disableWAL", false);
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await using (var connection = await OpenAsync(cancellationToken))
         {
-            await ExecuteAsync(connection, context.Bool("disableWAL", false) ? "PRAGMA journal_mode = DELETE;" : "PRAGMA journal_mode = WAL;", cancellationToken);
+            await ExecuteAsync(connection, _wal ? "PRAGMA journal_mode = WAL;" : "PRAGMA journal_mode = DELETE;", cancellationToken);
             await ExecuteAsync(connection, $"""
                 CREATE TABLE IF NOT EXISTS "{_table}" (
                     key TEXT NOT NULL PRIMARY KEY,
@@ -108,7 +115,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
     public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
-        await _writeGate.WaitAsync(timeout.Token);
+        await WriteGate.WaitAsync(timeout.Token);
         try
         {
             await using var connection = await OpenAsync(timeout.Token);
@@ -119,7 +126,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         }
         finally
         {
-            _writeGate.Release();
+            WriteGate.Release();
         }
     }
 
@@ -135,13 +142,12 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         }
 
         _stopping.Dispose();
-        _writeGate.Dispose();
     }
 
     private async Task WriteAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
-        await _writeGate.WaitAsync(timeout.Token);
+        await WriteGate.WaitAsync(timeout.Token);
         try
         {
             await using var connection = await OpenAsync(timeout.Token);
@@ -167,7 +173,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         }
         finally
         {
-            _writeGate.Release();
+            WriteGate.Release();
         }
     }
 
@@ -206,7 +212,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -215,6 +221,16 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
 
             // busy_timeout is per connection: how long SQLite itself waits for another connection's lock.
             await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};", cancellationToken);
+
+            // In WAL mode NORMAL is SQLite's recommended setting: commits no longer wait for an fsync of the WAL (the
+            // largest part of a write's time, and of its tail under load); the WAL is synced at checkpoints. The
+            // database stays consistent; an OS crash or power loss (not a crash of this process) can lose the last
+            // transactions before the checkpoint. The rollback journal (disableWAL) keeps FULL.
+            if (_wal)
+            {
+                await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken);
+            }
+
             return connection;
         }
         catch
