@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -15,6 +16,8 @@ namespace Sidecart.Testing;
 /// (<c>bin/&lt;configuration&gt;/net10.0</c>), which must exist.</summary>
 public sealed partial class SidecartSystem : IAsyncDisposable
 {
+    private const int MaxStartAttempts = 3;
+
     public static readonly IReadOnlyList<string> AppIds = ["catalog", "ordering", "inventory", "shipping", "payments", "payment-provider"];
 
     private static readonly Dictionary<string, string> Assemblies = new(StringComparer.Ordinal)
@@ -73,18 +76,40 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     public static async Task<SidecartSystem> StartAsync(SidecartSystemOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var system = new SidecartSystem(Path.Combine(Path.GetTempPath(), options.TempFolder, Guid.NewGuid().ToString("N")), options.KeepFiles);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await system.RunAsync(options, cancellationToken);
-            await system.WaitReadyAsync(options.ReadyTimeout, cancellationToken);
-            return system;
+            var system = new SidecartSystem(Path.Combine(Path.GetTempPath(), options.TempFolder, Guid.NewGuid().ToString("N")), options.KeepFiles);
+            try
+            {
+                await system.RunAsync(options, cancellationToken);
+                await system.WaitReadyAsync(options.ReadyTimeout, cancellationToken);
+                return system;
+            }
+            catch (Exception e) when (attempt < MaxStartAttempts && IsPortTaken(e))
+            {
+                // A free port is only free when it is picked: test assemblies running in parallel may bind it first.
+                await system.DisposeAsync();
+            }
+            catch
+            {
+                await system.DisposeAsync();
+                throw;
+            }
         }
-        catch
+    }
+
+    /// <summary>Kestrel reports a taken port as an IOException wrapping the SocketException.</summary>
+    private static bool IsPortTaken(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
         {
-            await system.DisposeAsync();
-            throw;
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
     private async Task RunAsync(SidecartSystemOptions options, CancellationToken cancellationToken)
