@@ -13,11 +13,7 @@ public sealed class PaymentsClient(DaprClient dapr) : IPayments
     {
         using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/authorize", authorization, OrderingJsonContext.Default.PaymentAuthorization);
         using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-        {
-            throw new PaymentsUnavailableException($"Payments could not authorize order {authorization.OrderId}: the provider is unavailable.");
-        }
-
+        ThrowIfUnavailable(response, $"authorize order {authorization.OrderId}");
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync(OrderingJsonContext.Default.PaymentResult, cancellationToken)
             ?? throw new InvalidOperationException($"Payments answered the authorization of order {authorization.OrderId} with no body.");
@@ -27,15 +23,21 @@ public sealed class PaymentsClient(DaprClient dapr) : IPayments
     {
         using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/refund", new PaymentRefund(orderId), OrderingJsonContext.Default.PaymentRefund);
         using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-        {
-            throw new PaymentsUnavailableException($"Payments could not refund order {orderId}: the provider is unavailable.");
-        }
+        ThrowIfUnavailable(response, $"refund order {orderId}");
 
         // Payments that never saw the order has nothing to refund.
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
             response.EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Payments answers 503 when its provider is unavailable (outage or open circuit): worth retrying later.</summary>
+    private static void ThrowIfUnavailable(HttpResponseMessage response, string what)
+    {
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            throw new PaymentsUnavailableException($"Payments could not {what}: the provider is unavailable.");
         }
     }
 }
