@@ -219,17 +219,13 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         {
             await connection.OpenAsync(cancellationToken);
 
-            // busy_timeout is per connection: how long SQLite itself waits for another connection's lock.
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};", cancellationToken);
-
-            // In WAL mode NORMAL is SQLite's recommended setting: commits no longer wait for an fsync of the WAL (the
-            // largest part of a write's time, and of its tail under load); the WAL is synced at checkpoints. The
-            // database stays consistent; an OS crash or power loss (not a crash of this process) can lose the last
-            // transactions before the checkpoint. The rollback journal (disableWAL) keeps FULL.
-            if (_wal)
-            {
-                await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken);
-            }
+            // Both pragmas are per connection, in one round trip. busy_timeout: how long SQLite itself waits for another
+            // connection's lock. synchronous = NORMAL is SQLite's recommended setting in WAL mode: commits no longer
+            // wait for an fsync of the WAL (the largest part of a write's time, and of its tail under load); the WAL is
+            // synced at checkpoints. The database stays consistent; an OS crash or power loss (not a crash of this
+            // process) can lose the last transactions before the checkpoint. The rollback journal (disableWAL) keeps FULL.
+            var pragmas = $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};" + (_wal ? " PRAGMA synchronous = NORMAL;" : "");
+            await ExecuteAsync(connection, pragmas, cancellationToken);
 
             return connection;
         }
