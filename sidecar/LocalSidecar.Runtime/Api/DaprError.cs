@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LocalSidecar.Api.Universal;
 using Microsoft.AspNetCore.Http;
 
 namespace LocalSidecar.Api;
@@ -44,6 +45,56 @@ public static class DaprError
         }
 
         return Results.Json(new JsonObject { ["errorCode"] = errorCode, ["message"] = message, ["details"] = details }, statusCode: status);
+    }
+
+    /// <summary>A catalog error as daprd writes it over HTTP: details in the order daprd adds them, ErrorInfo last.</summary>
+    public static IResult From(DaprApiError error)
+    {
+        var body = new JsonObject { ["errorCode"] = error.ErrorCode, ["message"] = error.Message };
+        if (error.Reason is not null && error.DetailsOverHttp)
+        {
+            var details = new JsonArray();
+            if (error.BadField is not null)
+            {
+                details.Add(new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
+                    ["field_violations"] = new JsonArray { new JsonObject { ["field"] = error.BadField, ["description"] = error.Message } },
+                });
+            }
+
+            if (error.Help is { } help)
+            {
+                details.Add(new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/google.rpc.Help",
+                    ["links"] = new JsonArray { new JsonObject { ["description"] = help.Description, ["url"] = help.Url } },
+                });
+            }
+
+            if (error.Resource is { } resource)
+            {
+                details.Add(new JsonObject
+                {
+                    ["@type"] = "type.googleapis.com/google.rpc.ResourceInfo",
+                    ["resource_type"] = resource.Type,
+                    ["resource_name"] = resource.Name,
+                    ["owner"] = "",
+                    ["description"] = resource.Description,
+                });
+            }
+
+            var errorInfo = new JsonObject { ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo", ["reason"] = error.Reason, ["domain"] = DaprApiError.Domain };
+            if (error.ReasonMetadata is { Count: > 0 } metadata)
+            {
+                errorInfo["metadata"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+            }
+
+            details.Add(errorInfo);
+            body["details"] = details;
+        }
+
+        return Results.Json(body, statusCode: error.HttpStatus);
     }
 
     /// <summary>Collects <c>metadata.&lt;key&gt;</c> query parameters (first value of each) into a dictionary, prefix stripped.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using LocalSidecar.Components.Secrets;
-using LocalSidecar.Hosting;
+using LocalSidecar.Api.Universal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,65 +11,19 @@ public static class SecretsApi
 {
     public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1.0/secrets/{store}/bulk", async (string store, HttpRequest request, SidecarContext context) =>
+        var secrets = routes.MapGroup("/v1.0/secrets/{store}").AddEndpointFilter<DaprApiExceptionFilter>();
+        secrets.MapGet("/bulk", async (string store, HttpRequest request, SecretOperations operations) =>
         {
-            if (Find(context, store, out var secretStore) is { } error)
-            {
-                return error;
-            }
-
-            try
-            {
-                var all = await secretStore.BulkGetAsync(DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
-                var body = new JsonObject();
-                foreach (var (name, values) in all.Where(s => context.Configuration.AllowsSecret(store, s.Key)))
-                {
-                    body[name] = ToJson(values);
-                }
-
-                return Results.Json(body);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return DaprError.Create(500, "ERR_SECRET_GET", $"failed getting secrets from secret store {store}: {e.Message}");
-            }
+            var all = await operations.BulkGetAsync(store, DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
+            return Results.Json(new JsonObject(all.Select(secret => KeyValuePair.Create(secret.Key, (JsonNode?)ToJson(secret.Value)))));
         });
 
-        routes.MapGet("/v1.0/secrets/{store}/{name}", async (string store, string name, HttpRequest request, SidecarContext context) =>
+        secrets.MapGet("/{name}", async (string store, string name, HttpRequest request, SecretOperations operations) =>
         {
-            if (Find(context, store, out var secretStore) is { } error)
-            {
-                return error;
-            }
-
-            if (!context.Configuration.AllowsSecret(store, name))
-            {
-                return DaprError.Create(403, "ERR_PERMISSION_DENIED", $"access denied by policy to get \"{name}\" from \"{store}\"");
-            }
-
-            try
-            {
-                var values = await secretStore.GetAsync(name, DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
-                return values.Count == 0 ? Results.NoContent() : Results.Json(ToJson(values));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return DaprError.Create(500, "ERR_SECRET_GET", $"failed getting secret with key {name} from secret store {store}: {e.Message}");
-            }
+            var values = await operations.GetAsync(store, name, DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
+            return values.Count == 0 ? Results.NoContent() : Results.Json(ToJson(values));
         });
         return routes;
-    }
-
-    private static IResult? Find(SidecarContext context, string store, out ISecretStore secretStore)
-    {
-        if (context.Components.TryGet(store, out secretStore))
-        {
-            return null;
-        }
-
-        return context.Components.OfType<ISecretStore>().Any()
-            ? DaprError.Create(401, "ERR_SECRET_STORE_NOT_FOUND", $"failed finding secret store with key {store}")
-            : DaprError.Create(500, "ERR_SECRET_STORES_NOT_CONFIGURED", "secret store is not configured");
     }
 
     private static JsonObject ToJson(IReadOnlyDictionary<string, string> values) =>

@@ -1,20 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LocalSidecar.Api.Universal;
 
 namespace LocalSidecar.Api;
-
-/// <summary>One item of a save request, or the <c>request</c> of a transaction operation, as the app sent it
-/// (key not yet prefixed, options not yet validated). <see cref="Value"/> holds the value's JSON bytes.</summary>
-internal sealed record StateItemRequest(string Key, byte[] Value, string? ETag, Dictionary<string, string> Metadata, string? Concurrency, string? Consistency);
-
-internal sealed record StateOperationRequest(string Operation, StateItemRequest Request);
 
 internal sealed record StateTransactionRequest(IReadOnlyList<StateOperationRequest> Operations, Dictionary<string, string> Metadata);
 
 internal sealed record BulkGetRequest(IReadOnlyList<string> Keys, int Parallelism, Dictionary<string, string> Metadata);
-
-/// <summary>The body is not what the API expects: 400 <c>ERR_MALFORMED_REQUEST</c>.</summary>
-internal sealed class MalformedStateRequestException(string message) : Exception(message);
 
 /// <summary>Reads the JSON bodies of the state API. Values are kept as their JSON text, re-encoded compactly, so a
 /// JSON string is stored with its quotes and an object as JSON, as daprd stores them.</summary>
@@ -27,7 +19,7 @@ internal static class StateRequestBodies
         using var document = await ParseAsync(body, cancellationToken);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
-            throw new MalformedStateRequestException("the request body must be a JSON array of state items");
+            throw Malformed("the request body must be a JSON array of state items");
         }
 
         return document.RootElement.EnumerateArray().Select(Item).ToList();
@@ -42,14 +34,14 @@ internal static class StateRequestBodies
         {
             if (keysElement.ValueKind != JsonValueKind.Array)
             {
-                throw new MalformedStateRequestException("\"keys\" must be an array of strings");
+                throw Malformed("\"keys\" must be an array of strings");
             }
 
             keys.AddRange(keysElement.EnumerateArray().Select(k => String(k, "keys[]") ?? ""));
         }
 
         var parallelism = Property(root, "parallelism") is { } p
-            ? p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : throw new MalformedStateRequestException("\"parallelism\" must be an integer")
+            ? p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : throw Malformed("\"parallelism\" must be an integer")
             : 0;
         return new BulkGetRequest(keys, parallelism, Metadata(root));
     }
@@ -63,13 +55,13 @@ internal static class StateRequestBodies
         {
             if (operationsElement.ValueKind != JsonValueKind.Array)
             {
-                throw new MalformedStateRequestException("\"operations\" must be an array");
+                throw Malformed("\"operations\" must be an array");
             }
 
             foreach (var operation in operationsElement.EnumerateArray())
             {
                 Object(operation, "an operation");
-                var request = Property(operation, "request") is { } r ? Item(r) : throw new MalformedStateRequestException("an operation has no \"request\"");
+                var request = Property(operation, "request") is { } r ? Item(r) : throw Malformed("an operation has no \"request\"");
                 operations.Add(new StateOperationRequest(String(Property(operation, "operation"), "operation") ?? "", request));
             }
         }
@@ -85,7 +77,7 @@ internal static class StateRequestBodies
         }
         catch (JsonException e)
         {
-            throw new MalformedStateRequestException($"failed deserializing HTTP body: {e.Message}");
+            throw Malformed($"failed deserializing HTTP body: {e.Message}");
         }
     }
 
@@ -95,7 +87,7 @@ internal static class StateRequestBodies
         var key = String(Property(item, "key"), "key");
         if (string.IsNullOrEmpty(key))
         {
-            throw new MalformedStateRequestException("\"key\" is a required field");
+            throw Malformed("\"key\" is a required field");
         }
 
         string? concurrency = null;
@@ -163,13 +155,16 @@ internal static class StateRequestBodies
         return null;
     }
 
+    /// <summary>The body is not what the API expects: 400 <c>ERR_MALFORMED_REQUEST</c>.</summary>
+    private static DaprApiException Malformed(string message) => DaprErrors.MalformedRequestBody(message).ToException();
+
     private static JsonElement Object(JsonElement element, string what) =>
-        element.ValueKind == JsonValueKind.Object ? element : throw new MalformedStateRequestException($"{what} must be a JSON object");
+        element.ValueKind == JsonValueKind.Object ? element : throw Malformed($"{what} must be a JSON object");
 
     private static string? String(JsonElement? element, string field) => element switch
     {
         null or { ValueKind: JsonValueKind.Null } => null,
         { ValueKind: JsonValueKind.String } e => e.GetString(),
-        _ => throw new MalformedStateRequestException($"\"{field}\" must be a string"),
+        _ => throw Malformed($"\"{field}\" must be a string"),
     };
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using LocalSidecar.Actors;
 using LocalSidecar.Api;
+using LocalSidecar.Api.Universal;
 using LocalSidecar.Components;
 using LocalSidecar.Invocation;
 using LocalSidecar.Logging;
@@ -199,6 +200,9 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<SubscriptionManager>();
         builder.Services.AddSingleton<ShutdownSignal>();
         builder.Services.AddSingleton<ActorRuntime>();
+        builder.Services.AddSingleton<StateOperations>();
+        builder.Services.AddSingleton<PublishOperations>();
+        builder.Services.AddSingleton<SecretOperations>();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 
         ListenOptions? publicListen = null;
