@@ -1,3 +1,4 @@
+using LocalSidecar.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using LocalSidecar.Messaging;

@@ -1,11 +1,11 @@
 using System.Text;
+using LocalSidecar.Api.Universal;
 using LocalSidecar.Hosting;
 using LocalSidecar.Invocation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace LocalSidecar.Api;
 
@@ -20,14 +20,12 @@ public static class InvokeApi
     /// other route, whatever the order of mapping).</summary>
     public static IEndpointRouteBuilder MapInvokeApi(this IEndpointRouteBuilder routes)
     {
-        var context = routes.ServiceProvider.GetRequiredService<SidecarContext>();
-        var invoker = new ServiceInvoker(context, new AppForwarder(context));
-        routes.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(invoker.Dispose);
+        var invoker = routes.ServiceProvider.GetRequiredService<ServiceInvoker>();
 
         routes.Map("/v1.0/invoke/{appId}/method/{**methodPath}", (HttpContext http, string appId, string? methodPath) =>
             HttpMethods.IsConnect(http.Request.Method)
                 ? Results.StatusCode(StatusCodes.Status405MethodNotAllowed).ExecuteAsync(http)
-                : invoker.InvokeAsync(http, appId, new PathString("/" + methodPath)));
+                : InvokeAsync(invoker, http, appId, new PathString("/" + methodPath)));
 
         routes.MapFallback("{**path}", (HttpContext http) =>
         {
@@ -43,7 +41,7 @@ public static class InvokeApi
 
             return HttpMethods.IsConnect(http.Request.Method)
                 ? Results.StatusCode(StatusCodes.Status405MethodNotAllowed).ExecuteAsync(http)
-                : invoker.InvokeAsync(http, appId, http.Request.Path);
+                : InvokeAsync(invoker, http, appId, http.Request.Path);
         });
         return routes;
     }
@@ -53,13 +51,13 @@ public static class InvokeApi
     /// <see cref="InvocationHeaders.TargetSidecarFailure"/> so the caller reports them as <c>ERR_DIRECT_INVOKE</c>.</summary>
     public static IEndpointRouteBuilder MapInternalInvokeApi(this IEndpointRouteBuilder routes)
     {
-        var forwarder = new AppForwarder(routes.ServiceProvider.GetRequiredService<SidecarContext>());
+        var forwarder = routes.ServiceProvider.GetRequiredService<AppForwarder>();
         routes.Map($"{Sidecar.InternalPrefix}/invoke/{{**methodPath}}", async (HttpContext http, string? methodPath) =>
         {
             var pathAndQuery = new PathString("/" + methodPath).ToUriComponent() + http.Request.QueryString.ToUriComponent();
             try
             {
-                using var response = await forwarder.SendAsync(http.Request, pathAndQuery, RequestBody.Streamed(http.Request), null, http.RequestAborted);
+                using var response = await forwarder.SendAsync(InvocationRequest.From(http.Request, pathAndQuery), null, http.RequestAborted);
                 await HttpForwarding.RelayAsync(response, http.Response, http.RequestAborted);
             }
             catch (InvocationFailedException e)
@@ -71,6 +69,27 @@ public static class InvokeApi
             }
         });
         return routes;
+    }
+
+    /// <summary>Invokes and writes the outcome to the caller: the target's response unchanged, or daprd's error.</summary>
+    private static async Task InvokeAsync(ServiceInvoker invoker, HttpContext http, string rawTarget, PathString methodPath)
+    {
+        var pathAndQuery = methodPath.ToUriComponent() + http.Request.QueryString.ToUriComponent();
+        HttpResponseMessage response;
+        try
+        {
+            response = await invoker.InvokeAsync(rawTarget, InvocationRequest.From(http.Request, pathAndQuery), http.RequestAborted);
+        }
+        catch (DaprApiException e)
+        {
+            await DaprError.From(e.Error).ExecuteAsync(http);
+            return;
+        }
+
+        using (response)
+        {
+            await HttpForwarding.RelayAsync(response, http.Response, http.RequestAborted);
+        }
     }
 
     /// <summary>The target of a fallback request: the <c>dapr-app-id</c> header, else basic auth with user

@@ -1,3 +1,4 @@
+using LocalSidecar.Diagnostics;
 using System.Text.RegularExpressions;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Messaging;

@@ -1,7 +1,11 @@
 using System.Net;
 using LocalSidecar.Actors;
 using LocalSidecar.Api;
+using LocalSidecar.Api.Grpc;
 using LocalSidecar.Api.Universal;
+using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Reflection;
 using LocalSidecar.Components;
 using LocalSidecar.Invocation;
 using LocalSidecar.Logging;
@@ -14,6 +18,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Hosting;
@@ -51,9 +56,14 @@ public sealed class Sidecar : IAsyncDisposable
 
     public int HttpPort => _context.HttpPort;
 
+    public int GrpcPort => _context.GrpcPort;
+
     public int InternalPort => _context.InternalPort;
 
     public Uri HttpEndpoint => new($"http://127.0.0.1:{HttpPort}");
+
+    /// <summary>The gRPC API (cleartext HTTP/2), as <c>DAPR_GRPC_ENDPOINT</c> would name it.</summary>
+    public Uri GrpcEndpoint => new($"http://127.0.0.1:{GrpcPort}");
 
     public SidecarContext Context => _context;
 
@@ -79,10 +89,11 @@ public sealed class Sidecar : IAsyncDisposable
                 Stopping = stopping.Token,
             };
 
-            (app, var publicListen, var internalListen) = Build(context);
+            (app, var listeners) = Build(context);
             await app.StartAsync(cancellationToken);
-            context.HttpPort = publicListen.IPEndPoint!.Port;
-            context.InternalPort = internalListen.IPEndPoint!.Port;
+            context.HttpPort = listeners.Http.IPEndPoint!.Port;
+            context.GrpcPort = listeners.Grpc.IPEndPoint!.Port;
+            context.InternalPort = listeners.Internal.IPEndPoint!.Port;
             var address = new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId)
             {
                 HttpPort = context.HttpPort,
@@ -92,8 +103,8 @@ public sealed class Sidecar : IAsyncDisposable
             var messaging = app.Services.GetRequiredService<SubscriptionManager>();
             var sidecar = new Sidecar(app, context, messaging, registration, stopping, ownsLoggerFactory);
             app.Services.GetRequiredService<ShutdownSignal>().Attach(sidecar.RequestShutdown);
-            logger.LogInformation("Local sidecar for app {AppId} serving the Dapr HTTP API on port {HttpPort} (internal port {InternalPort})",
-                options.AppId, context.HttpPort, context.InternalPort);
+            logger.LogInformation("Local sidecar for app {AppId} serving the Dapr HTTP API on port {HttpPort} and the gRPC API on port {GrpcPort} (internal port {InternalPort})",
+                options.AppId, context.HttpPort, context.GrpcPort, context.InternalPort);
             sidecar.StartAppChannel();
             if (appChannel is not null)
             {
@@ -186,7 +197,7 @@ public sealed class Sidecar : IAsyncDisposable
         });
     }
 
-    private static (WebApplication App, ListenOptions Public, ListenOptions Internal) Build(SidecarContext context)
+    private static (WebApplication App, Listeners Listeners) Build(SidecarContext context)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -203,23 +214,37 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<StateOperations>();
         builder.Services.AddSingleton<PublishOperations>();
         builder.Services.AddSingleton<SecretOperations>();
+        builder.Services.AddSingleton<MetadataOperations>();
+        builder.Services.AddSingleton<AppForwarder>();
+        builder.Services.AddSingleton<ServiceInvoker>();
+        AddGrpcApi(builder.Services);
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 
-        ListenOptions? publicListen = null;
-        ListenOptions? internalListen = null;
+        ListenOptions? http = null;
+        ListenOptions? grpc = null;
+        ListenOptions? internalHop = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
-            kestrel.Listen(IPAddress.Loopback, context.Options.DaprHttpPort, o => publicListen = o);
-            kestrel.Listen(IPAddress.Loopback, context.Options.DaprInternalPort, o => internalListen = o);
+            kestrel.Limits.MaxRequestBodySize = MaxBodySize;
+            kestrel.Listen(IPAddress.Loopback, context.Options.DaprHttpPort, o => http = o);
+            // gRPC clients speak HTTP/2 without TLS (h2c) with prior knowledge, which Kestrel serves only on an
+            // HTTP/2-only endpoint.
+            kestrel.Listen(IPAddress.Loopback, context.Options.DaprGrpcPort, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                grpc = o;
+            });
+            kestrel.Listen(IPAddress.Loopback, context.Options.DaprInternalPort, o => internalHop = o);
         });
 
         var app = builder.Build();
-        app.Use((http, next) => SeparatePorts(http, next, internalListen!));
+        var listeners = new Listeners(http!, grpc!, internalHop!);
+        app.UseRouting();
+        app.Use((httpContext, next) => SeparatePorts(httpContext, next, listeners));
         if (context.Options.ApiToken is { Length: > 0 } token)
         {
-            app.UseWhen(http => !http.Request.Path.StartsWithSegments(InternalPrefix, StringComparison.Ordinal),
+            app.UseWhen(h => h.Connection.LocalPort == listeners.Http.IPEndPoint!.Port,
                 branch => branch.UseMiddleware<ApiTokenMiddleware>(token));
         }
 
@@ -232,24 +257,64 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapActorsApi();
         app.MapInternalActorsApi();
         app.MapInternalInvokeApi();
+        app.MapGrpcService<DaprGrpcService>();
+        app.MapGrpcService<ReflectionV1ServiceImpl>();
 
         // Last: its fallback catches every route no building block claimed (the dapr-app-id header form).
         app.MapInvokeApi();
-        return (app, publicListen!, internalListen!);
+        return (app, listeners);
     }
 
-    /// <summary>The internal API must not be reachable through the public port, nor the public API through the
-    /// internal one: they are different trust boundaries (mTLS will sit on the internal hop).</summary>
-    private static Task SeparatePorts(HttpContext http, RequestDelegate next, ListenOptions internalListen)
+    /// <summary>daprd's default <c>--max-body-size</c> (4 MiB), for HTTP bodies and gRPC messages alike.</summary>
+    private const int MaxBodySize = 4 * 1024 * 1024;
+
+    private static void AddGrpcApi(IServiceCollection services)
     {
-        var onInternalPort = http.Connection.LocalPort == internalListen.IPEndPoint!.Port;
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ApiTokenInterceptor>();
+            o.MaxReceiveMessageSize = MaxBodySize;
+            o.MaxSendMessageSize = MaxBodySize;
+        });
+        services.AddSingleton<DaprGrpcService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethods>());
+        // daprd hosts server reflection; the .NET SDK asks it which rpcs exist before a bulk publish.
+        services.AddSingleton(new ReflectionV1ServiceImpl(Dapr.Client.Autogen.Grpc.v1.Dapr.Descriptor));
+    }
+
+    private sealed record Listeners(ListenOptions Http, ListenOptions Grpc, ListenOptions Internal);
+
+    /// <summary>Each port serves one API: the internal API must not be reachable through the public ports, nor the
+    /// public API through the internal one (different trust boundaries; mTLS will sit on the internal hop), and the gRPC
+    /// port serves only gRPC. A gRPC call to a service the sidecar does not host gets the answer daprd's proxy gives
+    /// when the call names no app.</summary>
+    private static Task SeparatePorts(HttpContext http, RequestDelegate next, Listeners listeners)
+    {
+        var port = http.Connection.LocalPort;
+        var isGrpcEndpoint = http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
+        if (port == listeners.Grpc.IPEndPoint!.Port)
+        {
+            return isGrpcEndpoint ? next(http) : UnknownGrpcServiceAsync(http);
+        }
+
+        var onInternalPort = port == listeners.Internal.IPEndPoint!.Port;
         var internalPath = http.Request.Path.StartsWithSegments(InternalPrefix, StringComparison.Ordinal);
-        if (onInternalPort != internalPath)
+        if (isGrpcEndpoint || onInternalPort != internalPath)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
 
         return next(http);
+    }
+
+    /// <summary>A trailers-only gRPC answer: status Unknown with daprd's proxy message.</summary>
+    private static Task UnknownGrpcServiceAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/grpc";
+        http.Response.Headers["grpc-status"] = "2";
+        http.Response.Headers["grpc-message"] = Uri.EscapeDataString("failed to proxy request: required metadata dapr-callee-app-id or dapr-app-id not found");
+        return Task.CompletedTask;
     }
 }

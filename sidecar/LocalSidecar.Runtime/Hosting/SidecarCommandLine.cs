@@ -18,6 +18,7 @@ public static class SidecarCommandLine
           --app-protocol http             only http is supported
           --app-channel-address <host>    default 127.0.0.1
           --dapr-http-port <port>         Dapr HTTP API port (env DAPR_HTTP_PORT), default 3500; 0 picks a free port
+          --dapr-grpc-port <port>         Dapr gRPC API port (env DAPR_GRPC_PORT), default 50001; 0 picks a free port
           --dapr-internal-grpc-port <p>   sidecar-to-sidecar port, default: a free port
           --resources-path <dir>          component/subscription/resiliency YAML; repeatable
           --config <file>                 Dapr Configuration file
@@ -80,6 +81,7 @@ public static class SidecarCommandLine
             AppProtocol = protocol,
             AppChannelAddress = Get("app-channel-address") ?? "127.0.0.1",
             DaprHttpPort = Port(Get("dapr-http-port") ?? environment("DAPR_HTTP_PORT"), "dapr-http-port") ?? 3500,
+            DaprGrpcPort = Port(Get("dapr-grpc-port") ?? environment("DAPR_GRPC_PORT"), "dapr-grpc-port") ?? 50001,
             DaprInternalPort = Port(Get("dapr-internal-grpc-port"), "dapr-internal-grpc-port") ?? 0,
             ResourcesPaths = resources,
             ConfigPath = Get("config"),
@@ -96,7 +98,7 @@ public static class SidecarCommandLine
 
     private static readonly HashSet<string> Known =
     [
-        "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-internal-grpc-port",
+        "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-grpc-port", "dapr-internal-grpc-port",
         "resources-path", "components-path", "config", "log-level", "app-health-check-path",
         "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
     ];

@@ -43,5 +43,7 @@ public sealed class SidecarContext(
     /// <summary>The sidecar's actual ports once listening (a configured 0 becomes a real port).</summary>
     public int HttpPort { get; internal set; }
 
+    public int GrpcPort { get; internal set; }
+
     public int InternalPort { get; internal set; }
 }

@@ -17,6 +17,10 @@ public sealed record SidecarOptions
     /// <summary>Dapr HTTP API port; 0 picks a free one (see <see cref="Sidecar.HttpPort"/>).</summary>
     public int DaprHttpPort { get; init; } = 3500;
 
+    /// <summary>Dapr gRPC API port (h2c); 0 picks a free one (see <see cref="Sidecar.GrpcPort"/>). The command line
+    /// defaults it to daprd's 50001; hosts in a process (tests, the runner) get a free one unless they say.</summary>
+    public int DaprGrpcPort { get; init; }
+
     /// <summary>Sidecar-to-sidecar port (daprd's internal gRPC port); 0 picks a free one.</summary>
     public int DaprInternalPort { get; init; }
 

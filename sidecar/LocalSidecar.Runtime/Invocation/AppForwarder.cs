@@ -1,5 +1,5 @@
+using LocalSidecar.Diagnostics;
 using LocalSidecar.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace LocalSidecar.Invocation;
 
@@ -7,9 +7,8 @@ namespace LocalSidecar.Invocation;
 /// (which adds the app token) as a new span of the caller's trace, with <c>dapr-callee-app-id</c> set.</summary>
 public sealed class AppForwarder(SidecarContext context)
 {
-    /// <param name="pathAndQuery">The app's path and query, escaped (<c>/api/v1/add?x=1</c>).</param>
     /// <param name="callerAppId">Set for a call that did not come over a sidecar hop (which carries the caller's id).</param>
-    public async Task<HttpResponseMessage> SendAsync(HttpRequest request, string pathAndQuery, RequestBody body, string? callerAppId, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(InvocationRequest request, string? callerAppId, CancellationToken cancellationToken)
     {
         if (context.AppChannel is not { } channel)
         {
@@ -21,14 +20,14 @@ public sealed class AppForwarder(SidecarContext context)
             throw new InvocationFailedException("app is not in a healthy state");
         }
 
-        var message = HttpForwarding.CreateRequest(request, new Uri(pathAndQuery, UriKind.Relative), body.CreateContent());
+        var message = HttpForwarding.CreateRequest(request, new Uri(request.PathAndQuery, UriKind.Relative));
         if (callerAppId is not null)
         {
             HttpForwarding.Set(message, InvocationHeaders.CallerAppId, callerAppId);
         }
 
         HttpForwarding.Set(message, InvocationHeaders.CalleeAppId, context.AppId);
-        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(request.Headers[InvocationHeaders.TraceParent].ToString()));
+        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(request.Header(InvocationHeaders.TraceParent)));
         try
         {
             return await channel.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace LocalSidecar.Invocation;
 
-/// <summary>Copies an HTTP exchange across a hop: the incoming request into an outgoing message (all headers but
+/// <summary>Copies an HTTP exchange across a hop: an invocation into an outgoing message (all headers but
 /// hop-by-hop ones and the addressing header) and an upstream response back to the caller unchanged.</summary>
 public static class HttpForwarding
 {
@@ -19,9 +19,10 @@ public static class HttpForwarding
         InvocationHeaders.TargetSidecarFailure,
     };
 
-    public static HttpRequestMessage CreateRequest(HttpRequest source, Uri target, HttpContent? content)
+    public static HttpRequestMessage CreateRequest(InvocationRequest source, Uri target)
     {
-        var message = new HttpRequestMessage(new HttpMethod(source.Method), target)
+        var content = source.Body.CreateContent();
+        var message = new HttpRequestMessage(new HttpMethod(source.Verb), target)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -1,8 +1,8 @@
+using LocalSidecar.Diagnostics;
 using System.Net;
 using System.Diagnostics;
-using LocalSidecar.Api;
+using LocalSidecar.Api.Universal;
 using LocalSidecar.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Invocation;
@@ -33,26 +33,28 @@ public sealed class ServiceInvoker : IDisposable
         _hop = SidecarHopClient.Create();
     }
 
-    /// <summary>Invokes <paramref name="methodPath"/> on <paramref name="rawTarget"/> and writes the outcome to the
-    /// caller: the target's response unchanged, or 500 <c>ERR_DIRECT_INVOKE</c>.</summary>
-    public async Task InvokeAsync(HttpContext http, string rawTarget, PathString methodPath)
+    /// <summary>Invokes the method on <paramref name="rawTarget"/> and returns the target app's response (headers read,
+    /// body still to be read). This sidecar's failures, and the app's failures once no retry is left, are thrown as
+    /// <c>ERR_DIRECT_INVOKE</c>, except that a failing status from the app is returned as the app's answer.</summary>
+    public async Task<HttpResponseMessage> InvokeAsync(string rawTarget, InvocationRequest request, CancellationToken cancellationToken)
     {
         if (!InvocationTarget.TryParse(rawTarget, out var target, out var invalid))
         {
-            await FailAsync(http, rawTarget, invalid);
-            return;
+            throw DaprErrors.DirectInvoke(rawTarget, invalid).ToException();
         }
 
-        var request = http.Request;
         var retry = _context.Resiliency.AppRetry(target.AppId);
         var timeout = _context.Resiliency.AppTimeout(target.AppId);
-        var body = retry is null ? RequestBody.Streamed(request) : await RequestBody.BufferedAsync(request, http.RequestAborted);
-        var pathAndQuery = methodPath.ToUriComponent() + request.QueryString.ToUriComponent();
+        if (retry is not null)
+        {
+            request = request with { Body = await request.Body.BufferAsync(cancellationToken) };
+        }
+
         var retries = 0;
         var delay = TimeSpan.Zero;
         while (true)
         {
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (timeout is { } limit)
             {
                 attempt.CancelAfter(limit);
@@ -61,46 +63,45 @@ public sealed class ServiceInvoker : IDisposable
             string failure;
             try
             {
-                using var response = await SendAsync(request, target.AppId, pathAndQuery, body, attempt.Token);
+                var response = await SendAsync(request, target.AppId, attempt.Token);
                 var code = (int)response.StatusCode;
                 var failedStatus = code is < 200 or >= 400;
                 if (!failedStatus || retry is null || !retry.AllowsAnotherAttempt(retries))
                 {
-                    await HttpForwarding.RelayAsync(response, http.Response, attempt.Token);
-                    return;
+                    return response;
                 }
 
+                response.Dispose();
                 failure = $"app answered {code}";
             }
             catch (InvocationFailedException e)
             {
                 failure = e.Message;
             }
-            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 failure = $"timeout: no answer within {timeout!.Value.TotalMilliseconds:0}ms";
             }
 
             if (retry is null || !retry.AllowsAnotherAttempt(retries))
             {
-                await FailAsync(http, rawTarget, failure);
-                return;
+                throw DaprErrors.DirectInvoke(rawTarget, failure).ToException();
             }
 
             retries++;
             delay = retry.DelayBefore(retries, delay);
             _logger.LogDebug("Invocation of {AppId} failed ({Failure}); retry {Retry} of policy {Policy} in {Delay}", target.AppId, failure, retries, retry.Name, delay);
-            await Task.Delay(delay, http.RequestAborted);
+            await Task.Delay(delay, cancellationToken);
         }
     }
 
     public void Dispose() => _hop.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequest request, string appId, string pathAndQuery, RequestBody body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(InvocationRequest request, string appId, CancellationToken cancellationToken)
     {
         if (appId == _context.AppId)
         {
-            return await _local.SendAsync(request, pathAndQuery, body, _context.AppId, cancellationToken);
+            return await _local.SendAsync(request, _context.AppId, cancellationToken);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -112,8 +113,8 @@ public sealed class ServiceInvoker : IDisposable
             }
 
             var instance = instances[_balancer.Next(appId, instances.Count)];
-            var target = new Uri(instance.InternalBaseUri, $"{Sidecar.InternalPrefix}/invoke{pathAndQuery}");
-            var message = HttpForwarding.CreateRequest(request, target, body.CreateContent());
+            var target = new Uri(instance.InternalBaseUri, $"{Sidecar.InternalPrefix}/invoke{request.PathAndQuery}");
+            var message = HttpForwarding.CreateRequest(request, target);
             AddHopHeaders(message, appId, request);
             HttpResponseMessage response;
             try
@@ -143,18 +144,15 @@ public sealed class ServiceInvoker : IDisposable
         }
     }
 
-    private void AddHopHeaders(HttpRequestMessage message, string calleeAppId, HttpRequest incoming)
+    private void AddHopHeaders(HttpRequestMessage message, string calleeAppId, InvocationRequest incoming)
     {
         HttpForwarding.Set(message, InvocationHeaders.CallerAppId, _context.AppId);
         HttpForwarding.Set(message, InvocationHeaders.CalleeAppId, calleeAppId);
-        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(incoming.Headers[InvocationHeaders.TraceParent].ToString()));
+        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(incoming.Header(InvocationHeaders.TraceParent)));
 
         // Appended to any values the caller sent, as daprd does.
         message.Headers.TryAddWithoutValidation("X-Forwarded-For", HostAddress);
         message.Headers.TryAddWithoutValidation("X-Forwarded-Host", HostName);
         message.Headers.TryAddWithoutValidation("Forwarded", $"for={HostAddress};by={HostAddress};host={HostName}");
     }
-
-    private static Task FailAsync(HttpContext http, string rawTarget, string detail) =>
-        DaprError.Create(StatusCodes.Status500InternalServerError, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {rawTarget}, err: {detail}").ExecuteAsync(http);
 }

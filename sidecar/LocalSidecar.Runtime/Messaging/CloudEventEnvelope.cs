@@ -1,3 +1,4 @@
+using LocalSidecar.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;

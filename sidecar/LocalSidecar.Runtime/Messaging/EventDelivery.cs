@@ -1,3 +1,4 @@
+using LocalSidecar.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -53,6 +53,7 @@ public sealed class AppInstance
                 AppProtocol = app.AppProtocol,
                 AppChannelAddress = app.AppChannelAddress,
                 DaprHttpPort = replica == 1 ? app.DaprHttpPort ?? 0 : 0,
+                DaprGrpcPort = replica == 1 ? app.DaprGrpcPort ?? 0 : 0,
                 DaprInternalPort = 0,
                 ResourcesPaths = options.ResourcesPathsOverride.Count > 0 ? options.ResourcesPathsOverride : app.ResourcesPaths,
                 ConfigPath = app.ConfigFilePath,
@@ -112,7 +113,7 @@ public sealed class AppInstance
             { IsHealthy: true } => "ready",
             _ => "app not reachable yet",
         };
-        return $"{Name}: app {app}{port}; Dapr HTTP API on {Sidecar.HttpEndpoint} (sidecar-to-sidecar port {Sidecar.InternalPort}); {state}";
+        return $"{Name}: app {app}{port}; Dapr HTTP API on {Sidecar.HttpEndpoint}, gRPC API on port {Sidecar.GrpcPort} (sidecar-to-sidecar port {Sidecar.InternalPort}); {state}";
     }
 
     public async Task StopAsync(TimeSpan grace)
@@ -134,8 +135,7 @@ public sealed class AppInstance
             ["APP_ID"] = App.AppId,
             ["APP_PORT"] = AppPort?.ToString(CultureInfo.InvariantCulture),
             ["DAPR_HTTP_PORT"] = Sidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
-            // The local sidecar serves no gRPC API, so no gRPC port is advertised.
-            ["DAPR_GRPC_PORT"] = null,
+            ["DAPR_GRPC_PORT"] = Sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture),
             ["APP_CHANNEL_ADDRESS"] = App.AppChannelAddress,
             ["APP_PROTOCOL"] = App.AppProtocol,
         };

@@ -16,6 +16,8 @@ public sealed record RunAppSpec
     /// <summary>Null lets the runner pick a free port.</summary>
     public int? DaprHttpPort { get; init; }
 
+    public int? DaprGrpcPort { get; init; }
+
     public string AppProtocol { get; init; } = "http";
 
     public string AppChannelAddress { get; init; } = "127.0.0.1";

@@ -17,8 +17,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
           --replicas <appId>=<n>      run n instances of an app; replicas 2..n get free app and sidecar ports,
                                       and invocations of the app id are spread round-robin over them; repeatable
 
-        Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL and its env;
-        DAPR_API_TOKEN/APP_API_TOKEN pass through. DAPR_GRPC_PORT is not set: the local sidecar serves HTTP only.
+        Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
+        and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file
+        gives daprHTTPPort / daprGRPCPort.
         """;
 
     public static RunCommandLine Parse(IReadOnlyList<string> args, string currentDirectory)

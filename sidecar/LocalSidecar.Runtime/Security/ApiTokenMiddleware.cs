@@ -14,9 +14,7 @@ public sealed class ApiTokenMiddleware(RequestDelegate next, string token)
             && (path.Equals("/v1.0/healthz", StringComparison.Ordinal) || path.Equals("/v1.0/healthz/outbound", StringComparison.Ordinal));
         if (!exempt)
         {
-            var presented = context.Request.Headers["dapr-api-token"].ToString();
-            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(token)))
+            if (!ApiToken.Matches(context.Request.Headers[ApiToken.Header].ToString(), token))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.ContentType = "text/plain";
@@ -25,7 +23,7 @@ public sealed class ApiTokenMiddleware(RequestDelegate next, string token)
             }
         }
 
-        context.Request.Headers.Remove("dapr-api-token");
+        context.Request.Headers.Remove(ApiToken.Header);
         await next(context);
     }
 }

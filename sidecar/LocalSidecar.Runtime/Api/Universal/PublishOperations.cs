@@ -1,3 +1,4 @@
+using LocalSidecar.Diagnostics;
 using LocalSidecar.Components.PubSub;
 using LocalSidecar.Hosting;
 using LocalSidecar.Messaging;

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 
-namespace LocalSidecar.Messaging;
+namespace LocalSidecar.Diagnostics;
 
-/// <summary>W3C trace context (<c>traceparent</c>, <c>tracestate</c>) as carried in CloudEvents and headers.</summary>
+/// <summary>W3C trace context (<c>traceparent</c>, <c>tracestate</c>) as carried in CloudEvents, headers and gRPC
+/// metadata.</summary>
 public sealed record TraceContext(string Traceparent, string Tracestate)
 {
     /// <summary>A span under the caller's <c>traceparent</c> when it is valid, else the root of a new trace.</summary>
@@ -18,6 +19,20 @@ public sealed record TraceContext(string Traceparent, string Tracestate)
     /// <summary>A span under <paramref name="traceparent"/>, or null when it is not a valid traceparent.</summary>
     public static string? ChildSpan(string? traceparent) =>
         TryParse(traceparent, out var traceId, out var flags) ? $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}" : null;
+
+    /// <summary>The <c>traceparent</c> of a forwarded call: each sidecar hop is a new span of the caller's trace, or the
+    /// first span of a new trace when the caller sent none.</summary>
+    public static string NextSpan(string? incomingTraceParent)
+    {
+        var span = ActivitySpanId.CreateRandom().ToHexString();
+        if (incomingTraceParent is { Length: > 0 } && ActivityContext.TryParse(incomingTraceParent, null, out var parent))
+        {
+            var flags = (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00";
+            return $"00-{parent.TraceId.ToHexString()}-{span}-{flags}";
+        }
+
+        return $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{span}-01";
+    }
 
     private static bool TryParse(string? traceparent, out string traceId, out string flags)
     {

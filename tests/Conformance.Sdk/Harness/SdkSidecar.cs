@@ -1,0 +1,84 @@
+using Dapr.Client;
+using LocalSidecar.Hosting;
+using LocalSidecar.NameResolution;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Conformance.Sdk.Harness;
+
+/// <summary>The sidecar the official SDKs talk to: a local sidecar started in-process on free ports with the
+/// <c>resources/</c> components, or, when <c>DAPR_CONFORMANCE_ENDPOINT</c> and <c>DAPR_CONFORMANCE_GRPC_ENDPOINT</c> are
+/// set, that sidecar (for example a real daprd started with the same resources), in which case tests that need to
+/// control the sidecar or its app skip.</summary>
+public sealed class SdkSidecar : IAsyncDisposable
+{
+    private SdkSidecar(Uri httpEndpoint, Uri grpcEndpoint, Sidecar? sidecar, string? apiToken)
+    {
+        HttpEndpoint = httpEndpoint;
+        GrpcEndpoint = grpcEndpoint;
+        InProcess = sidecar;
+        ApiToken = apiToken;
+    }
+
+    public static string? ExternalHttpEndpoint => Environment.GetEnvironmentVariable("DAPR_CONFORMANCE_ENDPOINT") is { Length: > 0 } e ? e : null;
+
+    public static string? ExternalGrpcEndpoint => Environment.GetEnvironmentVariable("DAPR_CONFORMANCE_GRPC_ENDPOINT") is { Length: > 0 } e ? e : null;
+
+    public static string ResourcesPath => Path.Combine(AppContext.BaseDirectory, "resources");
+
+    public static string SecretScopesConfig => Path.Combine(AppContext.BaseDirectory, "config", "secret-scopes.yaml");
+
+    public Uri HttpEndpoint { get; }
+
+    public Uri GrpcEndpoint { get; }
+
+    public Sidecar? InProcess { get; }
+
+    public string? ApiToken { get; }
+
+    public static async Task<SdkSidecar> StartAsync(string appId = "sdk-conformance", int? appPort = null, Func<SidecarOptions, SidecarOptions>? configure = null)
+    {
+        if (ExternalHttpEndpoint is { } http && ExternalGrpcEndpoint is { } grpc)
+        {
+            return new SdkSidecar(new Uri(http), new Uri(grpc), null, Environment.GetEnvironmentVariable("DAPR_API_TOKEN"));
+        }
+
+        var options = new SidecarOptions
+        {
+            AppId = appId,
+            AppPort = appPort,
+            DaprHttpPort = 0,
+            DaprGrpcPort = 0,
+            DaprInternalPort = 0,
+            ResourcesPaths = [ResourcesPath],
+            WorkingDirectory = ResourcesPath,
+            Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(Path.GetTempPath(), "sidecart-tests", Guid.NewGuid().ToString("N")))),
+            LoggerFactory = Environment.GetEnvironmentVariable("SIDECAR_TEST_LOGS") is "1" ? null : NullLoggerFactory.Instance,
+            GracefulShutdown = TimeSpan.FromSeconds(2),
+        };
+        options = configure is null ? options : configure(options);
+        var sidecar = await Sidecar.StartAsync(options);
+        return new SdkSidecar(sidecar.HttpEndpoint, sidecar.GrpcEndpoint, sidecar, options.ApiToken);
+    }
+
+    /// <summary>Skips a test that needs to start or configure the sidecar itself.</summary>
+    public static void RequireInProcess()
+    {
+        if (ExternalHttpEndpoint is not null)
+        {
+            Assert.Skip("needs an in-process local sidecar; DAPR_CONFORMANCE_ENDPOINT is set");
+        }
+    }
+
+    /// <summary>A <see cref="DaprClient"/> as an app builds one, pointed at this sidecar (with its token unless told
+    /// otherwise).</summary>
+    public DaprClient CreateClient(string? apiToken = null) =>
+        new DaprClientBuilder().UseGrpcEndpoint(GrpcEndpoint.ToString()).UseHttpEndpoint(HttpEndpoint.ToString()).UseDaprApiToken(apiToken ?? ApiToken).Build();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (InProcess is not null)
+        {
+            await InProcess.DisposeAsync();
+        }
+    }
+}
