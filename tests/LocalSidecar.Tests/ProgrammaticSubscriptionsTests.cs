@@ -32,6 +32,17 @@ public sealed class ProgrammaticSubscriptionsTests
         Assert.Equal([new RoutingRule("event.type == \"a\"", "/a"), new RoutingRule("", "/fallback")], parsed[2].Rules);
     }
 
+    [Fact]
+    public void Field_names_match_case_insensitively_as_in_daprd()
+    {
+        // Dapr.AspNetCore's MapSubscribeHandler writes "pubsubName" and a route without a leading slash.
+        var parsed = ProgrammaticSubscriptions.Parse("""[{"topic":"bulk","pubsubName":"pubsub","route":"bulk","DeadLetterTopic":"bulk-dlq"}]""", NullLogger.Instance);
+
+        var subscription = Assert.Single(parsed);
+        Assert.Equal(("pubsub", "bulk", "bulk-dlq"), (subscription.PubsubName, subscription.Topic, subscription.DeadLetterTopic));
+        Assert.Equal([new RoutingRule("", "bulk")], subscription.Rules);
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("not json")]

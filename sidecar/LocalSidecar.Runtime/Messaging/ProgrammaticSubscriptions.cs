@@ -63,7 +63,10 @@ public static class ProgrammaticSubscriptions
         JsonArray elements;
         try
         {
-            elements = JsonNode.Parse(json) as JsonArray ?? throw new JsonException("the body is not a JSON array");
+            // Go's JSON decoding matches field names case-insensitively, so daprd reads the "pubsubName" that
+            // Dapr.AspNetCore's MapSubscribeHandler writes as "pubsubname".
+            elements = JsonNode.Parse(json, new JsonNodeOptions { PropertyNameCaseInsensitive = true }) as JsonArray
+                ?? throw new JsonException("the body is not a JSON array");
         }
         catch (JsonException e)
         {

@@ -1,4 +1,6 @@
 using Dapr.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using LocalSidecar.Hosting;
 using LocalSidecar.NameResolution;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -74,6 +76,20 @@ public sealed class SdkSidecar : IAsyncDisposable
     public DaprClient CreateClient(string? apiToken = null) =>
         new DaprClientBuilder().UseGrpcEndpoint(GrpcEndpoint.ToString()).UseHttpEndpoint(HttpEndpoint.ToString()).UseDaprApiToken(apiToken ?? ApiToken).Build();
 
+    /// <summary>The generated stub of Dapr.Protos, for what DaprClient does not surface (subscriptions in the metadata,
+    /// InvokeService); the token goes in the <c>dapr-api-token</c> metadata as the SDK sends it.</summary>
+    public RawDapr CreateRawClient()
+    {
+        var channel = GrpcChannel.ForAddress(GrpcEndpoint);
+        var headers = new Metadata();
+        if (!string.IsNullOrEmpty(ApiToken))
+        {
+            headers.Add("dapr-api-token", ApiToken);
+        }
+
+        return new RawDapr(channel, new Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel), headers);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (InProcess is not null)
@@ -81,4 +97,10 @@ public sealed class SdkSidecar : IAsyncDisposable
             await InProcess.DisposeAsync();
         }
     }
+}
+
+/// <summary>A generated Dapr stub with the call headers to send and the channel to dispose.</summary>
+public sealed record RawDapr(GrpcChannel Channel, Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient Client, Metadata Headers) : IDisposable
+{
+    public void Dispose() => Channel.Dispose();
 }
