@@ -6,7 +6,7 @@ namespace Sidecar.Bench;
 /// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
 public static class Report
 {
-    public static string Markdown(InvocationResult inv, PubSubResult ps, ActorResult act, MemoryResult mem, OrderFlowResult orders)
+    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, ActorResult act, MemoryResult mem, OrderFlowResult orders)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
@@ -41,6 +41,8 @@ public static class Report
 
             Throughput, {ps.ThroughputEvents} events from 32 concurrent publishers: {ps.PublishPerSecond:0} published/s, {ps.DeliveredPerSecond:0} delivered/s end to end.
 
+            {Transport(transport)}
+
             ## Actors (actor host library; caller sidecar → owner sidecar → app)
 
             | measure, {act.RequestsPerSecond} req/s each, interleaved, {act.Activation.Count} requests per path | p50 ms | p99 ms |
@@ -74,6 +76,26 @@ public static class Report
             """;
     }
 
+    public static string Transport(TransportResult t)
+    {
+        string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        string Row(string what, Percentiles http, Percentiles grpc) =>
+            $"| {what} | {Ms(http.P50)} | {Ms(http.P99)} | {Ms(grpc.P50)} | {Ms(grpc.P99)} | {X(grpc.P50 / http.P50)}× | {X(grpc.P99 / http.P99)}× |";
+        return $"""
+            ## gRPC vs HTTP API (one sidecar, `state.in-memory`, `pubsub.in-memory`; gRPC through Dapr.Client, HTTP with HttpClient)
+
+            | call, {t.CallsPerSecond} calls/s in all, interleaved, {t.SaveHttp.Count} per kind | HTTP p50 ms | HTTP p99 ms | gRPC p50 ms | gRPC p99 ms | gRPC/HTTP p50 | gRPC/HTTP p99 |
+            |---|---|---|---|---|---|---|
+            {Row("state save (one 200-byte item)", t.SaveHttp, t.SaveGrpc)}
+            {Row("state get", t.GetHttp, t.GetGrpc)}
+            {Row($"publish → delivered to the subscriber app ({t.CallsPerSecond / 2}/s)", t.DeliveryHttp, t.DeliveryGrpc)}
+
+            Throughput of state gets, {t.ThroughputCalls / 2} calls per transport from {TransportBench.Callers} concurrent callers, alternating twice:
+            **{t.GetsPerSecondGrpc:0} calls/s over gRPC** against {t.GetsPerSecondHttp:0} calls/s over HTTP ({X(t.GetsPerSecondGrpc / t.GetsPerSecondHttp)}×).
+            """;
+    }
+
     public static string OrderFlow(OrderFlowResult o)
     {
         string Ms(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
@@ -100,7 +122,7 @@ public static class Report
             """;
     }
 
-    public static string Json(InvocationResult inv, PubSubResult ps, ActorResult act, MemoryResult mem, OrderFlowResult orders) => JsonSerializer.Serialize(new
+    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, ActorResult act, MemoryResult mem, OrderFlowResult orders) => JsonSerializer.Serialize(new
     {
         measuredUtc = DateTime.UtcNow,
         invocation = new
@@ -116,6 +138,17 @@ public static class Report
             directP50Ms = ps.DirectPost.P50, directP99Ms = ps.DirectPost.P99,
             deliveryP50Ms = ps.PublishToDelivery.P50, deliveryP99Ms = ps.PublishToDelivery.P99,
             ps.ThroughputEvents, ps.PublishPerSecond, ps.DeliveredPerSecond,
+        },
+        transport = new
+        {
+            transport.CallsPerSecond,
+            saveHttpP50Ms = transport.SaveHttp.P50, saveHttpP99Ms = transport.SaveHttp.P99,
+            saveGrpcP50Ms = transport.SaveGrpc.P50, saveGrpcP99Ms = transport.SaveGrpc.P99,
+            getHttpP50Ms = transport.GetHttp.P50, getHttpP99Ms = transport.GetHttp.P99,
+            getGrpcP50Ms = transport.GetGrpc.P50, getGrpcP99Ms = transport.GetGrpc.P99,
+            deliveryHttpP50Ms = transport.DeliveryHttp.P50, deliveryHttpP99Ms = transport.DeliveryHttp.P99,
+            deliveryGrpcP50Ms = transport.DeliveryGrpc.P50, deliveryGrpcP99Ms = transport.DeliveryGrpc.P99,
+            transport.ThroughputCalls, callers = TransportBench.Callers, transport.GetsPerSecondHttp, transport.GetsPerSecondGrpc,
         },
         actors = new
         {
