@@ -62,7 +62,7 @@ public sealed class RunFileTests : IDisposable
 
         Assert.Equal("shop", file.Name);
         var app = Assert.Single(file.Apps);
-        Assert.Equal(("catalog-api", 5101, 3501), (app.AppId, app.AppPort, app.DaprHttpPort));
+        Assert.Equal(("catalog-api", 5101, 3501, 50001), (app.AppId, app.AppPort, app.DaprHttpPort, app.DaprGrpcPort));
         Assert.Equal(["dotnet", "run", "--no-build"], app.Command);
         Assert.Equal("localhost", app.AppChannelAddress);
         Assert.True(app.EnableAppHealthCheck);

@@ -21,7 +21,7 @@ public sealed class RunnerEndToEndTests : IDisposable
     [Fact]
     public async Task Replicas_run_behind_their_sidecars_with_prefixed_output_and_stop_with_the_runner()
     {
-        var (appPort, daprPort) = (FreePort.Next(), FreePort.Next());
+        var (appPort, daprPort, grpcPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         Directory.CreateDirectory(Path.Combine(_folder.Path, "echo"));
         Directory.CreateDirectory(Path.Combine(_folder.Path, "quitter"));
         Directory.CreateDirectory(Path.Combine(_folder.Path, "client"));
@@ -34,6 +34,7 @@ public sealed class RunnerEndToEndTests : IDisposable
               - appDirPath: ./echo
                 appPort: {appPort}
                 daprHTTPPort: {daprPort}
+                daprGRPCPort: {grpcPort}
                 command: ["python3", "-u", "{EchoApp}"]
               - appDirPath: ./quitter
                 command: ["python3", "-c", "import sys; print('quitting'); sys.exit(3)"]
@@ -46,9 +47,10 @@ public sealed class RunnerEndToEndTests : IDisposable
         {
             var echo = runner.Instances.Where(i => i.App.AppId == "echo").ToList();
             Assert.Equal(["echo#1", "echo#2"], echo.Select(i => i.Name));
-            Assert.Equal((appPort, daprPort), (echo[0].AppPort, echo[0].Sidecar.HttpPort));
+            Assert.Equal((appPort, daprPort, grpcPort), (echo[0].AppPort, echo[0].Sidecar.HttpPort, echo[0].Sidecar.GrpcPort));
             Assert.NotEqual(appPort, echo[1].AppPort);
-            Assert.NotEqual(daprPort, echo[1].Sidecar.HttpPort);
+            var sidecarPorts = runner.Instances.SelectMany(i => new[] { i.Sidecar.HttpPort, i.Sidecar.GrpcPort, i.Sidecar.InternalPort }).ToList();
+            Assert.Equal(sidecarPorts.Count, sidecarPorts.Distinct().Count());
             pids = echo.Select(i => i.Process!.Id).ToList();
 
             // Through another app's sidecar: a sidecar invoking its own app id calls its own app, as daprd does.
@@ -65,6 +67,7 @@ public sealed class RunnerEndToEndTests : IDisposable
                 var instance = echo.Single(e => e.Process!.Id == pid);
                 Assert.Equal(("/whoami", "echo", "hello"), (body["path"]!.GetValue<string>(), body["appId"]!.GetValue<string>(), body["greeting"]!.GetValue<string>()));
                 Assert.Equal(instance.Sidecar.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), body["daprHttpPort"]!.GetValue<string>());
+                Assert.Equal(instance.Sidecar.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), body["daprGrpcPort"]!.GetValue<string>());
                 Assert.Equal(instance.AppPort, body["port"]!.GetValue<int>());
                 Assert.Equal(Path.Combine(_folder.Path, "echo"), body["cwd"]!.GetValue<string>());
                 answeredBy.Add(pid);
@@ -79,7 +82,8 @@ public sealed class RunnerEndToEndTests : IDisposable
             await _output.WaitForAsync(l => l.StartsWith("== RUNNER == app quitter (pid ", StringComparison.Ordinal) && l.Contains("exited with code 3", StringComparison.Ordinal));
             var sidecarLog = await _output.WaitForAsync(l => l.StartsWith("== DAPR - echo#2 == {", StringComparison.Ordinal));
             Assert.NotNull(JsonNode.Parse(sidecarLog["== DAPR - echo#2 == ".Length..]));
-            Assert.Contains(_output.Lines, l => l.StartsWith("== RUNNER == echo#1: app pid ", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal));
+            Assert.Contains(_output.Lines, l => l.StartsWith("== RUNNER == echo#1: app pid ", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal)
+                && l.Contains($"gRPC API on port {grpcPort}", StringComparison.Ordinal));
         }
         finally
         {

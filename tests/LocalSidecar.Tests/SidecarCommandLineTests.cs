@@ -22,14 +22,22 @@ public sealed class SidecarCommandLineTests
     {
         var env = new Dictionary<string, string>
         {
-            ["APP_ID"] = "cart", ["DAPR_HTTP_PORT"] = "3555", ["DAPR_API_TOKEN"] = "t", ["APP_API_TOKEN"] = "a",
+            ["APP_ID"] = "cart", ["DAPR_HTTP_PORT"] = "3555", ["DAPR_GRPC_PORT"] = "50555", ["DAPR_API_TOKEN"] = "t", ["APP_API_TOKEN"] = "a",
         };
         var options = SidecarCommandLine.Parse([], name => env.GetValueOrDefault(name));
-        Assert.Equal(("cart", 3555, "t", "a"), (options.AppId, options.DaprHttpPort, options.ApiToken, options.AppApiToken));
+        Assert.Equal(("cart", 3555, 50555, "t", "a"), (options.AppId, options.DaprHttpPort, options.DaprGrpcPort, options.ApiToken, options.AppApiToken));
         Assert.Null(options.AppPort);
     }
 
+    [Fact]
+    public void The_gRPC_port_defaults_to_daprds_50001_and_the_flag_wins()
+    {
+        Assert.Equal(50001, SidecarCommandLine.Parse(["--app-id", "a"], _ => null).DaprGrpcPort);
+        Assert.Equal(0, SidecarCommandLine.Parse(["--app-id", "a", "--dapr-grpc-port", "0"], _ => "50555").DaprGrpcPort);
+    }
+
     [Theory]
+    [InlineData("--dapr-grpc-port", "70000")]
     [InlineData("--app-port", "x")]
     [InlineData("--app-protocol", "grpc")]
     [InlineData("--bogus", "1")]

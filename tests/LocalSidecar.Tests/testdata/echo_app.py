@@ -15,6 +15,7 @@ class Echo(BaseHTTPRequestHandler):
             "path": self.path,
             "appId": os.environ.get("APP_ID"),
             "daprHttpPort": os.environ.get("DAPR_HTTP_PORT"),
+            "daprGrpcPort": os.environ.get("DAPR_GRPC_PORT"),
             "greeting": os.environ.get("GREETING"),
             "cwd": os.getcwd(),
         }).encode()
