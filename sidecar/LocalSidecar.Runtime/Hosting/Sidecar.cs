@@ -276,6 +276,7 @@ public sealed class Sidecar : IAsyncDisposable
             o.MaxReceiveMessageSize = MaxBodySize;
             o.MaxSendMessageSize = MaxBodySize;
         });
+        services.AddSingleton<ApiTokenInterceptor>();
         services.AddSingleton<DaprGrpcService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethods>());
         // daprd hosts server reflection; the .NET SDK asks it which rpcs exist before a bulk publish.
