@@ -36,24 +36,28 @@ public sealed class PublishSubscribeTests
         return (await raw.Client.GetMetadataAsync(new GetMetadataRequest(), raw.Headers)).Subscriptions.ToList();
     }
 
-    private static async Task<IReadOnlyList<string>> SubscribedTopicsAsync(SdkSidecar sidecar) =>
-        (await SubscriptionsAsync(sidecar)).Select(s => s.Topic).ToList();
+    private static Task<IReadOnlyList<PubsubSubscription>> WaitForSubscriptionsAsync(SdkSidecar sidecar, params string[] topics) =>
+        Sidecart.Testing.Eventually.UntilAsync(() => SubscriptionsAsync(sidecar), found => topics.All(t => found.Any(s => s.Topic == t)),
+            $"subscriptions to {string.Join(", ", topics)}", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+
+    /// <summary>A handler that records each shipment it receives under its route.</summary>
+    private static RouteHandlerBuilder RecordShipments(WebApplication web, Received received, string route) =>
+        web.MapPost(route, (Shipment shipment) =>
+        {
+            received.Add(route, JsonSerializer.Serialize(shipment));
+            return Results.Ok();
+        });
 
     [Fact]
     public async Task An_object_published_with_metadata_reaches_a_WithTopic_handler_as_its_data()
     {
         var (app, sidecar) = await StartAsync((web, received) =>
-            web.MapPost("/shipments", (Shipment shipment) =>
-            {
-                received.Add("/shipments", JsonSerializer.Serialize(shipment));
-                return Results.Ok();
-            }).WithTopic(PubSub, "shipments"));
+            RecordShipments(web, received, "/shipments").WithTopic(PubSub, "shipments"));
         await using (app)
         await using (sidecar)
         {
             using var client = sidecar.CreateClient();
-            await Sidecart.Testing.Eventually.UntilAsync(() => SubscribedTopicsAsync(sidecar), topics => topics.Contains("shipments"),
-                "the programmatic subscription", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+            await WaitForSubscriptionsAsync(sidecar, "shipments");
 
             await client.PublishEventAsync(PubSub, "shipments", new Shipment("o-7", 2), new Dictionary<string, string> { ["ttlInSeconds"] = "60" });
 
@@ -123,18 +127,13 @@ public sealed class PublishSubscribeTests
         {
             web.MapPost("/failing", () => Results.StatusCode(500))
                 .WithTopic(new TopicOptions { PubsubName = PubSub, Name = "failing", DeadLetterTopic = "failing-dead" });
-            web.MapPost("/dead", (Shipment shipment) =>
-            {
-                received.Add("/dead", JsonSerializer.Serialize(shipment));
-                return Results.Ok();
-            }).WithTopic(PubSub, "failing-dead");
+            RecordShipments(web, received, "/dead").WithTopic(PubSub, "failing-dead");
         });
         await using (app)
         await using (sidecar)
         {
             using var client = sidecar.CreateClient();
-            await Sidecart.Testing.Eventually.UntilAsync(() => SubscribedTopicsAsync(sidecar), topics => topics.Contains("failing") && topics.Contains("failing-dead"),
-                "the programmatic subscriptions", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+            await WaitForSubscriptionsAsync(sidecar, "failing", "failing-dead");
             var subscription = (await SubscriptionsAsync(sidecar)).Single(s => s.Topic == "failing");
             Assert.Equal("failing-dead", subscription.DeadLetterTopic);
 
@@ -152,8 +151,7 @@ public sealed class PublishSubscribeTests
         await using (sidecar)
         {
             using var client = sidecar.CreateClient();
-            await Sidecart.Testing.Eventually.UntilAsync(() => SubscribedTopicsAsync(sidecar), topics => topics.Contains("parcels"),
-                "the controller's subscription", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+            await WaitForSubscriptionsAsync(sidecar, "parcels");
             await client.PublishEventAsync(PubSub, "parcels", new Shipment("o-ctl", 3));
             Assert.Equal("o-ctl", JsonSerializer.Deserialize<Shipment>(Assert.Single(await app.Received.WaitForAsync("/parcels", 1)))!.OrderId);
         }
@@ -163,17 +161,12 @@ public sealed class PublishSubscribeTests
     public async Task Bulk_publish_delivers_every_event()
     {
         var (app, sidecar) = await StartAsync((web, received) =>
-            web.MapPost("/bulk", (Shipment shipment) =>
-            {
-                received.Add("/bulk", JsonSerializer.Serialize(shipment));
-                return Results.Ok();
-            }).WithTopic(PubSub, "bulk"));
+            RecordShipments(web, received, "/bulk").WithTopic(PubSub, "bulk"));
         await using (app)
         await using (sidecar)
         {
             using var client = sidecar.CreateClient();
-            await Sidecart.Testing.Eventually.UntilAsync(() => SubscribedTopicsAsync(sidecar), topics => topics.Contains("bulk"),
-                "the programmatic subscription", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+            await WaitForSubscriptionsAsync(sidecar, "bulk");
 
             var response = await client.BulkPublishEventAsync(PubSub, "bulk", new[] { new Shipment("b-1", 1), new Shipment("b-2", 2), new Shipment("b-3", 3) });
             Assert.Empty(response.FailedEntries);
