@@ -57,20 +57,56 @@ public sealed class ActorsConformanceTests
     }
 
     [Fact]
-    public async Task An_app_answer_other_than_200_becomes_500_ERR_ACTOR_INVOKE_METHOD()
+    public async Task An_app_answer_other_than_200_becomes_500_ERR_ACTOR_INVOKE_METHOD_without_the_apps_headers()
+    {
+        await using var host = await StartHostAsync("Counter");
+        host.OnMethod = (http, _, _, _) =>
+        {
+            http.Response.Headers["X-Actor-Answer"] = "yes";
+            return Task.FromResult(Results.Text("custom error", statusCode: 500));
+        };
+        using var response = await host.Sidecar.Client.PutAsync($"/v1.0/actors/Counter/{ActorHost.NewId()}/method/fail", null, Aborted);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-Actor-Answer"));
+        var error = await Json.ReadAsync(response);
+        Assert.Equal("ERR_ACTOR_INVOKE_METHOD", error["errorCode"]?.GetValue<string>());
+        Assert.Equal("error invoke actor method: error from actor service: (500) custom error", error["message"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_app_answer_404_is_500_actor_method_not_found()
     {
         await using var host = await StartHostAsync("Counter");
         host.OnMethod = (_, _, _, _) => Task.FromResult(Results.Text("no such method", statusCode: 404));
-        using var response = await host.Sidecar.Client.PutAsync($"/v1.0/actors/Counter/{ActorHost.NewId()}/method/missing", null, Aborted);
+        var id = ActorHost.NewId();
+        using var response = await host.Sidecar.Client.PutAsync($"/v1.0/actors/Counter/{id}/method/missing", null, Aborted);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var error = await Json.ReadAsync(response);
         Assert.Equal("ERR_ACTOR_INVOKE_METHOD", error["errorCode"]?.GetValue<string>());
-        Assert.Equal("error invoke actor method: error from actor service: (404) no such method", error["message"]?.GetValue<string>());
+        Assert.Equal($"error invoke actor method: actor method not found: actors/Counter/{id}/method/missing", error["message"]?.GetValue<string>());
     }
 
     [Fact]
-    public async Task An_app_answer_marked_with_X_DaprErrorResponseHeader_is_relayed_as_is()
+    public async Task An_actor_error_the_app_answers_as_200_with_X_DaprErrorResponseHeader_is_relayed_as_200_with_header_and_body()
+    {
+        await using var host = await StartHostAsync("Counter");
+        host.OnMethod = (http, _, _, _) =>
+        {
+            http.Response.Headers["X-DaprErrorResponseHeader"] = "remote exception header";
+            return Task.FromResult(Results.Text("""{"exception":"boom"}""", "application/json"));
+        };
+        using var response = await host.Sidecar.Client.PostAsync($"/v1.0/actors/Counter/{ActorHost.NewId()}/method/fail", null, Aborted);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("remote exception header", response.Headers.GetValues("X-DaprErrorResponseHeader").Single());
+        Assert.Equal("""{"exception":"boom"}""", await response.Content.ReadAsStringAsync(Aborted));
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task X_DaprErrorResponseHeader_on_an_answer_other_than_200_does_not_keep_it_from_becoming_500_ERR_ACTOR_INVOKE_METHOD()
     {
         await using var host = await StartHostAsync("Counter");
         host.OnMethod = (http, _, _, _) =>
@@ -80,9 +116,11 @@ public sealed class ActorsConformanceTests
         };
         using var response = await host.Sidecar.Client.PostAsync($"/v1.0/actors/Counter/{ActorHost.NewId()}/method/fail", null, Aborted);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("""{"exception":"boom"}""", await response.Content.ReadAsStringAsync(Aborted));
-        Assert.True(response.Headers.Contains("X-DaprErrorResponseHeader"));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.False(response.Headers.Contains("X-DaprErrorResponseHeader"));
+        var error = await Json.ReadAsync(response);
+        Assert.Equal("ERR_ACTOR_INVOKE_METHOD", error["errorCode"]?.GetValue<string>());
+        Assert.Equal("""error invoke actor method: error from actor service: (400) {"exception":"boom"}""", error["message"]?.GetValue<string>());
     }
 
     [Fact]
