@@ -326,9 +326,10 @@ public sealed class ActorRuntime : IAsyncDisposable
 
         try
         {
-            return await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder
-                ? ActorResponse.Json(200, reminder.ToApiJson())
-                : ActorResponse.Error(500, "ERR_ACTOR_REMINDER_GET", $"error getting actor reminder: reminder {name} not found");
+            // daprd 1.16 answers a reminder it does not have with 200 and an empty reminder, {} (its default scheduler
+            // reminders: dapr/dapr pkg/actors/internal/reminders/storage/scheduler/scheduler.go, Get), which the .NET
+            // SDK's GetReminderAsync reads as null; 1.17 made it 404 ERR_ACTOR_REMINDER_NOT_FOUND.
+            return ActorResponse.Json(200, await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder ? reminder.ToApiJson() : new JsonObject());
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
