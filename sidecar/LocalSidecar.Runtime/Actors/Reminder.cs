@@ -38,6 +38,11 @@ public sealed record Reminder
 
     public static Reminder Create(ActorKey actor, string name, ScheduleRequest request, DateTimeOffset now)
     {
+        if (ActorTimeParser.HasCalendarPart(request.Period))
+        {
+            throw new FormatException($"unsupported period format: {request.Period}");
+        }
+
         var schedule = ActorSchedule.Parse(request.DueTime, request.Period, request.Ttl, now);
         return new Reminder
         {
