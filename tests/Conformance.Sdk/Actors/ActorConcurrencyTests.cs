@@ -17,7 +17,7 @@ public sealed class ActorConcurrencyTests(ActorsApp actors)
 
         await Task.WhenAll(first.Hold(300), second.Hold(300));
 
-        var turns = actors.Probe.For(id, "enter").Concat(actors.Probe.For(id, "exit")).OrderBy(e => e.At).Select(e => e.Kind);
+        var turns = actors.Probe.For(id, "enter").Concat(actors.Probe.For(id, "exit")).OrderBy(e => e.Sequence).Select(e => e.Kind);
         Assert.Equal(["enter", "exit", "enter", "exit"], turns);
     }
 
@@ -28,8 +28,8 @@ public sealed class ActorConcurrencyTests(ActorsApp actors)
 
         await Task.WhenAll(actors.Proxy<ITurnActor>(a, nameof(TurnActor)).Hold(300), actors.Proxy<ITurnActor>(b, nameof(TurnActor)).Hold(300));
 
-        Assert.True(actors.Probe.For(b, "enter").Single().At < actors.Probe.For(a, "exit").Single().At
-            && actors.Probe.For(a, "enter").Single().At < actors.Probe.For(b, "exit").Single().At,
+        Assert.True(actors.Probe.For(b, "enter").Single().Sequence < actors.Probe.For(a, "exit").Single().Sequence
+            && actors.Probe.For(a, "enter").Single().Sequence < actors.Probe.For(b, "exit").Single().Sequence,
             "two actors' calls did not overlap");
     }
 

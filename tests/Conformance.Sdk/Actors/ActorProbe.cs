@@ -7,9 +7,10 @@ namespace Conformance.Sdk.Actors;
 public sealed class ActorProbe
 {
     private readonly ConcurrentQueue<ProbeEvent> _events = new();
+    private long _sequence;
 
     public void Record(string actorId, string kind, string detail = "") =>
-        _events.Enqueue(new ProbeEvent(actorId, kind, detail, DateTimeOffset.UtcNow));
+        _events.Enqueue(new ProbeEvent(actorId, kind, detail, Interlocked.Increment(ref _sequence)));
 
     public IReadOnlyList<ProbeEvent> For(string actorId, string kind) =>
         _events.Where(e => e.ActorId == actorId && e.Kind == kind).ToList();
@@ -17,4 +18,5 @@ public sealed class ActorProbe
     public int Count(string actorId, string kind) => For(actorId, kind).Count;
 }
 
-public sealed record ProbeEvent(string ActorId, string Kind, string Detail, DateTimeOffset At);
+/// <summary>One observation; <see cref="Sequence"/> orders all observations, across actors, as they happened.</summary>
+public sealed record ProbeEvent(string ActorId, string Kind, string Detail, long Sequence);

@@ -40,4 +40,17 @@ public sealed class ActorReminderTests(ActorsApp actors)
         await actor.StopReminding();
         Assert.Equal("none", await actor.DescribeReminder());
     }
+
+    [Fact]
+    public async Task A_reminder_with_repetitions_fires_that_many_times_and_is_then_gone()
+    {
+        var id = ActorsApp.NewId("reminder");
+        var actor = actors.Proxy<IReminderActor>(id, nameof(ReminderActor));
+
+        await actor.StartRemindingTimes("twice", 2);
+
+        await Poll.UntilAsync(() => actors.Probe.Count(id, "reminder"), n => n >= 2, "two reminder firings");
+        await Poll.HoldsThroughoutAsync(() => actors.Probe.Count(id, "reminder") == 2, "exactly two firings", ReminderActor.CountedPeriod * 2.5);
+        Assert.Equal("none", await actor.DescribeReminder());
+    }
 }

@@ -23,4 +23,17 @@ public sealed class ActorTimerTests(ActorsApp actors)
         var ceiling = actors.Probe.Count(id, "tick") + 1;
         await Poll.HoldsThroughoutAsync(() => actors.Probe.Count(id, "tick") <= ceiling, "no tick after UnregisterTimerAsync", TimerActor.Period * 8);
     }
+
+    [Fact]
+    public async Task A_timer_with_a_ttl_stops_on_its_own()
+    {
+        var id = ActorsApp.NewId("timer");
+        const int Ttl = 350;
+
+        await actors.Proxy<ITimerActor>(id, nameof(TimerActor)).StartTickingFor("brief", Ttl);
+
+        await Poll.UntilAsync(() => actors.Probe.Count(id, "tick"), n => n >= 2, "two timer ticks");
+        var most = (Ttl / (int)TimerActor.Period.TotalMilliseconds) + 2;
+        await Poll.HoldsThroughoutAsync(() => actors.Probe.Count(id, "tick") <= most, $"at most {most} ticks within a {Ttl} ms ttl", TimeSpan.FromMilliseconds(Ttl) + (TimerActor.Period * 8));
+    }
 }

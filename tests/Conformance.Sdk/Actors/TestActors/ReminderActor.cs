@@ -12,6 +12,13 @@ public sealed class ReminderActor(ActorHost host, ActorProbe probe) : Actor(host
     public Task StartReminding(string payload) =>
         RegisterReminderAsync(ReminderName, Encoding.UTF8.GetBytes(payload), TimeSpan.Zero, Period);
 
+    /// <summary>A whole second: the SDK sends a counted period as an ISO 8601 duration (<c>R2/PT1S</c>), which takes
+    /// whole seconds only.</summary>
+    public static readonly TimeSpan CountedPeriod = TimeSpan.FromSeconds(1);
+
+    public Task StartRemindingTimes(string payload, int times) =>
+        RegisterReminderAsync(ReminderName, Encoding.UTF8.GetBytes(payload), TimeSpan.Zero, CountedPeriod, times);
+
     public Task StopReminding() => UnregisterReminderAsync(ReminderName);
 
     public async Task<string> DescribeReminder() =>

@@ -12,6 +12,9 @@ public sealed class TimerActor(ActorHost host, ActorProbe probe) : Actor(host), 
     public Task StartTicking(string label) =>
         RegisterTimerAsync(TimerName, nameof(TickAsync), Encoding.UTF8.GetBytes(label), TimeSpan.Zero, Period);
 
+    public Task StartTickingFor(string label, int ttlMilliseconds) =>
+        RegisterTimerAsync(TimerName, nameof(TickAsync), Encoding.UTF8.GetBytes(label), TimeSpan.Zero, Period, TimeSpan.FromMilliseconds(ttlMilliseconds));
+
     public Task StopTicking() => UnregisterTimerAsync(TimerName);
 
     /// <summary>The timer callback, found by name.</summary>
