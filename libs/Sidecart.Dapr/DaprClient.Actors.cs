@@ -6,24 +6,27 @@ namespace Sidecart.Dapr;
 // Actor client calls: /v1.0/actors/{type}/{id}/... (dapr-api-facts.md §5.2). Hosting actors is not part of this client.
 public sealed partial class DaprClient
 {
+    /// <summary>Marks an actor method answer as the actor's error rather than its result.</summary>
+    public const string ActorErrorResponseHeader = "X-DaprErrorResponseHeader";
+
     public async Task InvokeActorMethodAsync(string actorType, string actorId, string method, CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(HttpMethod.Post, ActorMethodPath(actorType, actorId, method));
-        using var response = await SendCheckedAsync(request, cancellationToken);
+        using var response = await SendActorMethodAsync(request, cancellationToken);
     }
 
     public async Task InvokeActorMethodAsync<TRequest>(
         string actorType, string actorId, string method, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(HttpMethod.Post, ActorMethodPath(actorType, actorId, method), content: JsonBody(body, requestType));
-        using var response = await SendCheckedAsync(request, cancellationToken);
+        using var response = await SendActorMethodAsync(request, cancellationToken);
     }
 
     public async Task<TResponse?> InvokeActorMethodAsync<TResponse>(
         string actorType, string actorId, string method, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(HttpMethod.Post, ActorMethodPath(actorType, actorId, method));
-        using var response = await SendCheckedAsync(request, cancellationToken);
+        using var response = await SendActorMethodAsync(request, cancellationToken);
         return await ReadJsonAsync(response, responseType, cancellationToken);
     }
 
@@ -37,7 +40,7 @@ public sealed partial class DaprClient
         CancellationToken cancellationToken = default)
     {
         using var request = CreateRequest(HttpMethod.Post, ActorMethodPath(actorType, actorId, method), content: JsonBody(body, requestType));
-        using var response = await SendCheckedAsync(request, cancellationToken);
+        using var response = await SendActorMethodAsync(request, cancellationToken);
         return await ReadJsonAsync(response, responseType, cancellationToken);
     }
 
@@ -82,6 +85,27 @@ public sealed partial class DaprClient
 
     public Task UnregisterActorTimerAsync(string actorType, string actorId, string timerName, CancellationToken cancellationToken = default) =>
         SendAndForgetAsync(CreateRequest(HttpMethod.Delete, $"{ActorPath(actorType, actorId)}/timers/{Escape(timerName)}"), cancellationToken);
+
+    /// <summary>
+    /// Sends an actor method call. Besides the sidecar's own errors, an answer carrying
+    /// <see cref="ActorErrorResponseHeader"/> is the actor's error: daprd relays it with the app's status, which is 200
+    /// (dapr/dapr pkg/api/http/actors.go), so it is thrown as a <see cref="DaprApiException"/> with that status and
+    /// the actor host's body.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendActorMethodAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await SendCheckedAsync(request, cancellationToken);
+        if (!response.Headers.Contains(ActorErrorResponseHeader))
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var (errorCode, message, body) = await ReadErrorAsync(response, cancellationToken);
+            throw new DaprApiException(response.StatusCode, errorCode, errorCode is null ? $"The actor answered with an error: {body}" : message, body);
+        }
+    }
 
     private static string ActorPath(string actorType, string actorId) => $"v1.0/actors/{Escape(actorType)}/{Escape(actorId)}";
 

@@ -106,7 +106,7 @@ public sealed class ActorHostTests(ActorSystem system) : IClassFixture<ActorSyst
 
         var error = await Assert.ThrowsAsync<ActorMethodException>(() => counter.IncrementThenFail(5));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
         Assert.Equal(ActorErrorCodes.MethodFailed, error.ErrorCode);
         Assert.Equal("the counter refused", error.Message);
         Assert.Equal(typeof(InvalidOperationException).FullName, error.ExceptionType);
@@ -116,14 +116,14 @@ public sealed class ActorHostTests(ActorSystem system) : IClassFixture<ActorSyst
     }
 
     [Fact]
-    public async Task A_raw_caller_sees_the_actor_error_status_header_and_body_relayed_by_the_sidecar()
+    public async Task A_raw_caller_sees_the_actor_error_as_200_with_the_error_header_and_body_relayed_by_the_sidecar()
     {
         var id = ActorSystem.NewId("counter");
         using var response = await system.CallerSidecar.PostAsync(
             $"/v1.0/actors/CounterActor/{id}/method/IncrementThenFail", new StringContent("1", Encoding.UTF8, "application/json"), Aborted);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.True(response.Headers.Contains("X-DaprErrorResponseHeader"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("true", response.Headers.GetValues("X-DaprErrorResponseHeader").Single());
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Aborted))!;
         Assert.Equal(ActorErrorCodes.MethodFailed, body["errorCode"]!.GetValue<string>());
         Assert.Equal("the counter refused", body["message"]!.GetValue<string>());
@@ -135,13 +135,13 @@ public sealed class ActorHostTests(ActorSystem system) : IClassFixture<ActorSyst
         var id = ActorSystem.NewId("counter");
 
         var missing = await Assert.ThrowsAsync<ActorMethodException>(() => system.Proxies.CreateProxy<IUnknownMethods>(id, "CounterActor").Reset());
-        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(ActorErrorCodes.MethodNotFound, missing.ErrorCode);
         Assert.Equal("Reset", missing.Method);
 
         using var malformed = await system.CallerSidecar.PutAsync(
             $"/v1.0/actors/CounterActor/{id}/method/Increment", new StringContent("\"three\"", Encoding.UTF8, "application/json"), Aborted);
-        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
+        Assert.True(malformed.Headers.Contains("X-DaprErrorResponseHeader"));
         Assert.Equal(ActorErrorCodes.BadRequest, JsonNode.Parse(await malformed.Content.ReadAsStringAsync(Aborted))!["errorCode"]!.GetValue<string>());
     }
 

@@ -5,7 +5,9 @@ namespace Sidecart.Dapr.Actors;
 /// <summary>
 /// An actor call that reached the actor's host and failed there: the method threw (<see cref="ActorErrorCodes.MethodFailed"/>,
 /// with the exception's type in <see cref="ExceptionType"/> and its message as <see cref="Exception.Message"/>), or the
-/// method, type or argument was not accepted. State changes of a failed call are never saved.
+/// method, type or argument was not accepted (see <see cref="DaprApiException.ErrorCode"/>). State changes of a failed
+/// call are never saved. <see cref="DaprApiException.StatusCode"/> is what the sidecar answered: 200, the status daprd
+/// relays an actor's error with.
 /// </summary>
 public sealed class ActorMethodException : DaprApiException
 {

@@ -35,11 +35,11 @@ internal sealed class ActorProxyTarget(DaprClient client, JsonSerializerOptions 
         }
     }
 
-    /// <summary>The host's error body, when the failure came from inside the actor rather than from the sidecar.</summary>
+    /// <summary>The host's error body, when the failure came from inside the actor rather than from the sidecar: the
+    /// sidecar relays an actor's error only as the host's 200 answer marked <c>X-DaprErrorResponseHeader</c>.</summary>
     private static ActorErrorWire? ActorError(DaprApiException e)
     {
-        if (e.StatusCode == HttpStatusCode.Unauthorized || e.ResponseBody is not { Length: > 0 } body || e.ErrorCode is null
-            || !e.ErrorCode.StartsWith("ERR_ACTOR_", StringComparison.Ordinal))
+        if (e.StatusCode != HttpStatusCode.OK || e.ResponseBody is not { Length: > 0 } body)
         {
             return null;
         }

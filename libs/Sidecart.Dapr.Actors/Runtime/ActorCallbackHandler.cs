@@ -17,7 +17,7 @@ internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCa
 
     public async Task MethodAsync(HttpContext http)
     {
-        var call = ActorCall.From(http, "methodName");
+        var call = ActorCall.From(http, "methodName", isMethodCall: true);
         if (!TryFindType(call, out var type) || !TryFindMethod(type, call, out var method))
         {
             await WriteErrorAsync(http, call, StatusCodes.Status404NotFound, type is null ? ActorErrorCodes.ActorTypeNotHosted : ActorErrorCodes.MethodNotFound,
@@ -48,7 +48,7 @@ internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCa
 
     public async Task ReminderAsync(HttpContext http)
     {
-        var call = ActorCall.From(http, "reminderName");
+        var call = ActorCall.From(http, "reminderName", isMethodCall: false);
         if (!TryFindType(call, out var type) || !type.IsRemindable)
         {
             await WriteErrorAsync(http, call, StatusCodes.Status404NotFound, type is null ? ActorErrorCodes.ActorTypeNotHosted : ActorErrorCodes.MethodNotFound,
@@ -70,7 +70,7 @@ internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCa
 
     public async Task TimerAsync(HttpContext http)
     {
-        var call = ActorCall.From(http, "timerName");
+        var call = ActorCall.From(http, "timerName", isMethodCall: false);
         if (!TryFindType(call, out var type))
         {
             await WriteErrorAsync(http, call, StatusCodes.Status404NotFound, ActorErrorCodes.ActorTypeNotHosted, $"This app does not host actor type '{call.ActorType}'.");
@@ -120,7 +120,7 @@ internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCa
 
     public async Task DeactivateAsync(HttpContext http)
     {
-        var call = ActorCall.From(http, null);
+        var call = ActorCall.From(http, null, isMethodCall: false);
         if (!TryFindType(call, out _))
         {
             await WriteErrorAsync(http, call, StatusCodes.Status404NotFound, ActorErrorCodes.ActorTypeNotHosted, $"This app does not host actor type '{call.ActorType}'.");
@@ -193,21 +193,34 @@ internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCa
         return buffer.ToArray();
     }
 
+    /// <summary>A method call's error is answered 200 with <c>X-DaprErrorResponseHeader</c>: daprd turns any other status
+    /// into 500 <c>ERR_ACTOR_INVOKE_METHOD</c> and relays the header only on a 200 answer (dapr/dapr
+    /// pkg/actors/targets/app/app.go), as the .NET actor SDK's host relies on. A reminder or timer callback has no caller
+    /// to read the body, so its error keeps <paramref name="status"/>, which daprd counts as a failed firing.</summary>
     private static async Task WriteErrorAsync(HttpContext http, ActorCall call, int status, string errorCode, string message, string? exceptionType = null)
     {
-        http.Response.StatusCode = status;
-        http.Response.Headers[ActorErrorCodes.ErrorResponseHeader] = "true";
+        if (call.IsMethodCall)
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.Headers[ActorErrorCodes.ErrorResponseHeader] = "true";
+        }
+        else
+        {
+            http.Response.StatusCode = status;
+        }
+
         http.Response.ContentType = "application/json";
         var error = new ActorErrorWire(errorCode, message, call.ActorType, call.ActorId, call.Name, exceptionType);
         await http.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(error, ActorsJsonContext.Default.ActorErrorWire), http.RequestAborted);
     }
 
-    private readonly record struct ActorCall(string ActorType, string ActorId, string Name)
+    private readonly record struct ActorCall(string ActorType, string ActorId, string Name, bool IsMethodCall)
     {
-        public static ActorCall From(HttpContext http, string? nameRouteValue) => new(
+        public static ActorCall From(HttpContext http, string? nameRouteValue, bool isMethodCall) => new(
             Route(http, "actorType"),
             Route(http, "actorId"),
-            nameRouteValue is null ? "" : Route(http, nameRouteValue));
+            nameRouteValue is null ? "" : Route(http, nameRouteValue),
+            isMethodCall);
 
         private static string Route(HttpContext http, string name) => http.Request.RouteValues[name] as string ?? "";
     }

@@ -15,7 +15,6 @@ public sealed class ActorRuntime : IAsyncDisposable
 {
     public const string ReentrancyIdHeader = "Dapr-Reentrancy-Id";
     public const string ReminderCancelHeader = "X-DaprReminderCancel";
-    public const string ErrorResponseHeader = "X-DaprErrorResponseHeader";
 
     private static readonly KeyValuePair<string, string[]> ApiCallHeader = KeyValuePair.Create("Dapr-API-Call", new[] { "true" });
     private static readonly System.Text.Json.JsonSerializerOptions ReminderJson = new(System.Text.Json.JsonSerializerDefaults.Web);
@@ -205,14 +204,7 @@ public sealed class ActorRuntime : IAsyncDisposable
             }
 
             using var response = await _callbacks.InvokeMethodAsync(call with { Headers = headers }, cancellationToken);
-            var answer = await ActorResponse.ReadAsync(response, cancellationToken);
-            if (answer.Status == 200 || answer.Headers.Any(h => h.Key.Equals(ErrorResponseHeader, StringComparison.OrdinalIgnoreCase)))
-            {
-                return answer;
-            }
-
-            return ActorResponse.Error(500, "ERR_ACTOR_INVOKE_METHOD",
-                $"error invoke actor method: error from actor service: ({answer.Status}) {System.Text.Encoding.UTF8.GetString(answer.Body)}");
+            return ActorMethodAnswer.ForCaller(call, await ActorResponse.ReadAsync(response, cancellationToken));
         }
         catch (ActorStackDepthException e)
         {
@@ -334,9 +326,10 @@ public sealed class ActorRuntime : IAsyncDisposable
 
         try
         {
-            return await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder
-                ? ActorResponse.Json(200, reminder.ToApiJson())
-                : ActorResponse.Error(500, "ERR_ACTOR_REMINDER_GET", $"error getting actor reminder: reminder {name} not found");
+            // daprd 1.16 answers a reminder it does not have with 200 and an empty reminder, {} (its default scheduler
+            // reminders: dapr/dapr pkg/actors/internal/reminders/storage/scheduler/scheduler.go, Get), which the .NET
+            // SDK's GetReminderAsync reads as null; 1.17 made it 404 ERR_ACTOR_REMINDER_NOT_FOUND.
+            return ActorResponse.Json(200, await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder ? reminder.ToApiJson() : new JsonObject());
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -47,6 +47,8 @@ public sealed record ActorSchedule(DateTimeOffset FirstDue, TimeSpan? Period, in
 /// periods) and RFC 3339 absolute times.</summary>
 public static partial class ActorTimeParser
 {
+    private static readonly string[] CalendarParts = ["years", "months", "weeks", "days"];
+
     /// <summary>Empty means now; otherwise a Go or ISO 8601 duration from now, or an RFC 3339 time.</summary>
     public static DateTimeOffset ParseDueTime(string? text, DateTimeOffset now)
     {
@@ -68,8 +70,8 @@ public static partial class ActorTimeParser
         throw new FormatException($"error parsing dueTime '{text}': expected a Go duration (5s), an ISO 8601 duration (PT5S) or an RFC 3339 time");
     }
 
-    /// <summary>Empty means fire once (no period). <c>Rn/&lt;ISO duration&gt;</c> limits the firings to n;
-    /// <c>R/</c> or no prefix repeats until deleted or expired.</summary>
+    /// <summary>Empty means fire once (no period). <c>Rn/&lt;ISO duration&gt;</c> limits the firings to n; without it
+    /// the period repeats until deleted or expired.</summary>
     public static (TimeSpan? Period, int? Repetitions) ParsePeriod(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -80,16 +82,12 @@ public static partial class ActorTimeParser
         var match = Repetition().Match(text.Trim());
         if (match.Success)
         {
-            int? repetitions = null;
-            if (match.Groups[1].Length > 0)
+            if (!int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
             {
-                if (!int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
-                {
-                    throw new FormatException($"error parsing period '{text}': the repetition count must be at least 1");
-                }
-
-                repetitions = count;
+                throw new FormatException($"error parsing period '{text}': the repetition count must be at least 1");
             }
+
+            int? repetitions = count;
 
             return TryParseIsoDuration(match.Groups[2].Value, out var repeated) && repeated > TimeSpan.Zero
                 ? (repeated, repetitions)
@@ -125,16 +123,33 @@ public static partial class ActorTimeParser
         throw new FormatException($"error parsing ttl '{text}': expected a Go duration (5s), an ISO 8601 duration (PT5S) or an RFC 3339 time");
     }
 
+    /// <summary>True when <paramref name="period"/> is an ISO 8601 duration with years, months, weeks or days, which
+    /// daprd's default, scheduler-backed reminders refuse ("unsupported period format": dapr/dapr
+    /// pkg/actors/internal/reminders/storage/scheduler/scheduler.go, scheduleFromPeriod); timers take them.</summary>
+    public static bool HasCalendarPart(string? period)
+    {
+        if (string.IsNullOrWhiteSpace(period))
+        {
+            return false;
+        }
+
+        var text = period.Trim();
+        var repetition = Repetition().Match(text);
+        var match = IsoDuration().Match(repetition.Success ? repetition.Groups[2].Value : text);
+        return match.Success && CalendarParts.Any(part => match.Groups[part].Success && match.Groups[part].Value.Any(c => c != '0'));
+    }
+
     private static bool TryParseDuration(string text, out TimeSpan duration) =>
         GoDuration.TryParse(text, out duration) || TryParseIsoDuration(text.Trim(), out duration);
 
-    /// <summary>ISO 8601 durations as Dapr accepts them: <c>P[nY][nM][nW][nD][T[nH][nM][nS]]</c>; a year counts as
-    /// 365 days and a month as 30.</summary>
+    /// <summary>ISO 8601 durations as daprd reads them (dapr/kit time/time.go, ParseISO8601Duration):
+    /// <c>P[nY][nM][nW][nD][T[nH][nM][nS]]</c> with whole numbers only, so <c>PT0.5S</c> is not one while <c>PT</c>
+    /// and <c>P1DT</c> are; a year counts as 365 days and a month as 30.</summary>
     public static bool TryParseIsoDuration(string text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
         var match = IsoDuration().Match(text);
-        if (!match.Success || text is "P" or "PT" || text.EndsWith('T'))
+        if (!match.Success || text == "P")
         {
             return false;
         }
@@ -155,10 +170,11 @@ public static partial class ActorTimeParser
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
     }
 
-    [GeneratedRegex(@"^R(\d*)/(P.+)$")]
+    // daprd needs the count: "R/PT1S" is refused (dapr/kit time/time.go).
+    [GeneratedRegex(@"^R(\d+)/(P.+)$")]
     private static partial Regex Repetition();
 
-    [GeneratedRegex(@"^P(?:(?<years>\d+(?:\.\d+)?)Y)?(?:(?<months>\d+(?:\.\d+)?)M)?(?:(?<weeks>\d+(?:\.\d+)?)W)?(?:(?<days>\d+(?:\.\d+)?)D)?(?:T(?:(?<hours>\d+(?:\.\d+)?)H)?(?:(?<minutes>\d+(?:\.\d+)?)M)?(?:(?<seconds>\d+(?:\.\d+)?)S)?)?$")]
+    [GeneratedRegex(@"^P(?:(?<years>\d+)Y)?(?:(?<months>\d+)M)?(?:(?<weeks>\d+)W)?(?:(?<days>\d+)D)?(?:T(?:(?<hours>\d+)H)?(?:(?<minutes>\d+)M)?(?:(?<seconds>\d+)S)?)?$")]
     private static partial Regex IsoDuration();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]

@@ -38,6 +38,11 @@ public sealed record Reminder
 
     public static Reminder Create(ActorKey actor, string name, ScheduleRequest request, DateTimeOffset now)
     {
+        if (ActorTimeParser.HasCalendarPart(request.Period))
+        {
+            throw new FormatException($"unsupported period format: {request.Period}");
+        }
+
         var schedule = ActorSchedule.Parse(request.DueTime, request.Period, request.Ttl, now);
         return new Reminder
         {
@@ -77,13 +82,22 @@ public sealed record Reminder
         return json;
     }
 
-    /// <summary>The body of the reminder callback (§5.4).</summary>
-    public JsonObject CallbackBody() => new()
+    /// <summary>The body of the reminder callback (§5.4). daprd's default, scheduler-backed reminders (SchedulerReminders,
+    /// on since 1.15) fire with the data only: <c>dueTime</c> and <c>period</c> are empty and <c>data</c> is left out
+    /// when none was registered (dapr/dapr pkg/runtime/scheduler/internal/cluster/streamer.go, invokeActorReminder;
+    /// tests/integration/suite/actors/reminders/scheduler/hdata.go).</summary>
+    public JsonObject CallbackBody()
     {
-        ["data"] = Data?.DeepClone(),
-        ["dueTime"] = DueTime,
-        ["period"] = Period,
-    };
+        var body = new JsonObject();
+        if (Data is not null)
+        {
+            body["data"] = Data.DeepClone();
+        }
+
+        body["dueTime"] = "";
+        body["period"] = "";
+        return body;
+    }
 
     private static string Rfc3339(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -14,14 +14,20 @@ public sealed class ActorTimer(string name, ScheduleRequest request, ActorSchedu
 
     public CancellationTokenSource Stopping { get; } = new();
 
-    /// <summary>The body of the timer callback (§5.4).</summary>
-    public JsonObject CallbackBody() => new()
+    /// <summary>The body of the timer callback (§5.4): what was registered, <c>data</c> left out when there was none
+    /// (dapr/dapr pkg/actors/api/api.go, TimerResponse.MarshalJSON).</summary>
+    public JsonObject CallbackBody()
     {
-        ["callback"] = Request.Callback ?? "",
-        ["data"] = Request.Data?.DeepClone(),
-        ["dueTime"] = Request.DueTime ?? "",
-        ["period"] = Request.Period ?? "",
-    };
+        var body = new JsonObject { ["callback"] = Request.Callback ?? "" };
+        if (Request.Data is not null)
+        {
+            body["data"] = Request.Data.DeepClone();
+        }
+
+        body["dueTime"] = Request.DueTime ?? "";
+        body["period"] = Request.Period ?? "";
+        return body;
+    }
 
     public void Dispose()
     {

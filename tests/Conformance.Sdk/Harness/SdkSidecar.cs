@@ -7,25 +7,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conformance.Sdk.Harness;
 
-/// <summary>The sidecar the official SDKs talk to: a local sidecar started in-process on free ports with the
-/// <c>resources/</c> components, or, when <c>DAPR_CONFORMANCE_ENDPOINT</c> and <c>DAPR_CONFORMANCE_GRPC_ENDPOINT</c> are
-/// set, that sidecar (for example a real daprd started with the same resources), in which case tests that need to
-/// control the sidecar or its app skip.</summary>
+/// <summary>The sidecar Dapr.Client talks to: a local sidecar started in-process on free ports with the
+/// <c>resources/</c> components, or the external one of <see cref="ConformanceTarget"/> (for example a real daprd started
+/// with the same resources), in which case tests that need to control the sidecar or its app skip.</summary>
 public sealed class SdkSidecar : IAsyncDisposable
 {
-    private SdkSidecar(Uri httpEndpoint, Uri grpcEndpoint, Sidecar? sidecar, string? apiToken)
+    private readonly string? _workingDirectory;
+
+    private SdkSidecar(Uri httpEndpoint, Uri grpcEndpoint, Sidecar? sidecar, string? apiToken, string? workingDirectory)
     {
         HttpEndpoint = httpEndpoint;
         GrpcEndpoint = grpcEndpoint;
         InProcess = sidecar;
         ApiToken = apiToken;
+        _workingDirectory = workingDirectory;
     }
-
-    public static string? ExternalHttpEndpoint => Environment.GetEnvironmentVariable("DAPR_CONFORMANCE_ENDPOINT") is { Length: > 0 } e ? e : null;
-
-    public static string? ExternalGrpcEndpoint => Environment.GetEnvironmentVariable("DAPR_CONFORMANCE_GRPC_ENDPOINT") is { Length: > 0 } e ? e : null;
-
-    public static string ResourcesPath => Path.Combine(AppContext.BaseDirectory, "resources");
 
     public static string SecretScopesConfig => Path.Combine(AppContext.BaseDirectory, "config", "secret-scopes.yaml");
 
@@ -39,11 +35,12 @@ public sealed class SdkSidecar : IAsyncDisposable
 
     public static async Task<SdkSidecar> StartAsync(string appId = "sdk-conformance", int? appPort = null, Func<SidecarOptions, SidecarOptions>? configure = null)
     {
-        if (ExternalHttpEndpoint is { } http && ExternalGrpcEndpoint is { } grpc)
+        if (ConformanceTarget.ExternalEndpoint is { } http)
         {
-            return new SdkSidecar(new Uri(http), new Uri(grpc), null, Environment.GetEnvironmentVariable("DAPR_API_TOKEN"));
+            return new SdkSidecar(http, ConformanceTarget.ExternalGrpcEndpoint, null, Environment.GetEnvironmentVariable("DAPR_API_TOKEN"), null);
         }
 
+        var workingDirectory = SidecarUnderTest.NewWorkingDirectory();
         var options = new SidecarOptions
         {
             AppId = appId,
@@ -51,25 +48,27 @@ public sealed class SdkSidecar : IAsyncDisposable
             DaprHttpPort = 0,
             DaprGrpcPort = 0,
             DaprInternalPort = 0,
-            ResourcesPaths = [ResourcesPath],
-            WorkingDirectory = ResourcesPath,
-            Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(Path.GetTempPath(), "sidecart-tests", Guid.NewGuid().ToString("N")))),
+            ResourcesPaths = [SidecarUnderTest.ResourcesPath],
+            WorkingDirectory = workingDirectory,
+            Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(workingDirectory, "names"))),
             LoggerFactory = Environment.GetEnvironmentVariable("SIDECAR_TEST_LOGS") is "1" ? null : NullLoggerFactory.Instance,
             GracefulShutdown = TimeSpan.FromSeconds(2),
         };
         options = configure is null ? options : configure(options);
-        var sidecar = await Sidecar.StartAsync(options);
-        return new SdkSidecar(sidecar.HttpEndpoint, sidecar.GrpcEndpoint, sidecar, options.ApiToken);
-    }
-
-    /// <summary>Skips a test that needs to start or configure the sidecar itself.</summary>
-    public static void RequireInProcess()
-    {
-        if (ExternalHttpEndpoint is not null)
+        try
         {
-            Assert.Skip("needs an in-process local sidecar; DAPR_CONFORMANCE_ENDPOINT is set");
+            var sidecar = await Sidecar.StartAsync(options);
+            return new SdkSidecar(sidecar.HttpEndpoint, sidecar.GrpcEndpoint, sidecar, options.ApiToken, workingDirectory);
+        }
+        catch
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+            throw;
         }
     }
+
+    /// <summary>Skips a test that needs to start, configure or look inside the sidecar itself.</summary>
+    public static void RequireInProcess() => ConformanceTarget.RequireInProcess("it starts, configures or looks inside the sidecar");
 
     /// <summary>A <see cref="DaprClient"/> as an app builds one, pointed at this sidecar (with its token unless told
     /// otherwise).</summary>
@@ -95,6 +94,11 @@ public sealed class SdkSidecar : IAsyncDisposable
         if (InProcess is not null)
         {
             await InProcess.DisposeAsync();
+        }
+
+        if (_workingDirectory is not null)
+        {
+            Directory.Delete(_workingDirectory, recursive: true);
         }
     }
 }

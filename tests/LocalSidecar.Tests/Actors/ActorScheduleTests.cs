@@ -12,7 +12,8 @@ public sealed class ActorScheduleTests
     [InlineData("1m", 60_000)]
     [InlineData("0h0m3s0ms", 3000)]
     [InlineData("PT10S", 10_000)]
-    [InlineData("PT0.5S", 500)]
+    [InlineData("PT", 0)]
+    [InlineData("P1DT", 86_400_000)]
     [InlineData("P1DT2H", 93_600_000)]
     [InlineData("P1W", 604_800_000)]
     public void Relative_due_times_count_from_now(string dueTime, long milliseconds) =>
@@ -30,7 +31,7 @@ public sealed class ActorScheduleTests
     [InlineData("-5s")]
     [InlineData("R5/PT1S")]
     [InlineData("P")]
-    [InlineData("PT")]
+    [InlineData("PT0.5S")]
     [InlineData("2026-01-02")]
     public void Rejects_malformed_due_times(string dueTime) =>
         Assert.Throws<FormatException>(() => ActorTimeParser.ParseDueTime(dueTime, Now));
@@ -40,7 +41,7 @@ public sealed class ActorScheduleTests
     [InlineData("PT10S", 10_000, null)]
     [InlineData("R5/PT10S", 10_000, 5)]
     [InlineData("R1/PT1M", 60_000, 1)]
-    [InlineData("R/PT2S", 2000, null)]
+    [InlineData("R2/P1DT", 86_400_000, 2)]
     public void Periods_carry_their_repetition_count(string period, long milliseconds, int? repetitions)
     {
         var (parsed, count) = ActorTimeParser.ParsePeriod(period);
@@ -56,10 +57,24 @@ public sealed class ActorScheduleTests
     [InlineData("R-1/PT10S")]
     [InlineData("R5/10s")]
     [InlineData("R5/PT0S")]
+    [InlineData("R/PT2S")]
+    [InlineData("R2/PT0.5S")]
+    [InlineData("PT0.5S")]
     [InlineData("every second")]
     [InlineData("2026-01-02T03:05:05Z")]
     public void Rejects_malformed_periods(string period) =>
         Assert.Throws<FormatException>(() => ActorTimeParser.ParsePeriod(period));
+
+    [Theory]
+    [InlineData("R3/P1DT", true)]
+    [InlineData("P1W", true)]
+    [InlineData("P1Y", true)]
+    [InlineData("P0DT5S", false)]
+    [InlineData("R3/PT1S", false)]
+    [InlineData("24h0m0s0ms", false)]
+    [InlineData("", false)]
+    public void Periods_with_years_months_weeks_or_days_are_told_apart(string period, bool calendar) =>
+        Assert.Equal(calendar, ActorTimeParser.HasCalendarPart(period));
 
     [Fact]
     public void A_relative_ttl_counts_from_the_first_due_time()

@@ -32,6 +32,20 @@ public sealed class ActorTests : FakeSidecarTest
     }
 
     [Fact]
+    public async Task An_actor_error_relayed_as_200_with_X_DaprErrorResponseHeader_is_thrown_rather_than_read_as_the_result()
+    {
+        Sidecar.Respond = _ => SidecarResponse.Json("""{"errorCode":"ERR_ACTOR_METHOD_FAILED","message":"out of stock"}""",
+            new Dictionary<string, string> { ["X-DaprErrorResponseHeader"] = "true" });
+
+        var error = await Assert.ThrowsAsync<DaprApiException>(() =>
+            Dapr.InvokeActorMethodAsync("Sku", "1", "Reserve", 2, TestJsonContext.Default.Int32, TestJsonContext.Default.Order, Ct));
+
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
+        Assert.Equal("ERR_ACTOR_METHOD_FAILED", error.ErrorCode);
+        Assert.Equal("out of stock", error.Message);
+    }
+
+    [Fact]
     public async Task Actor_state_is_read_by_key_and_a_missing_key_is_default()
     {
         Sidecar.Respond = r => r.Path.EndsWith("/stock", StringComparison.Ordinal) ? SidecarResponse.Json("17") : SidecarResponse.NoContent();

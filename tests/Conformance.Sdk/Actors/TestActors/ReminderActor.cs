@@ -1,0 +1,34 @@
+using System.Text;
+using Dapr.Actors.Runtime;
+
+namespace Conformance.Sdk.Actors.TestActors;
+
+public sealed class ReminderActor(ActorHost host, ActorProbe probe) : Actor(host), IReminderActor, IRemindable
+{
+    public const string ReminderName = "ping";
+
+    public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(150);
+
+    public Task StartReminding(string payload) =>
+        RegisterReminderAsync(ReminderName, Encoding.UTF8.GetBytes(payload), TimeSpan.Zero, Period);
+
+    /// <summary>A whole second: the SDK sends a counted period as an ISO 8601 duration (<c>R2/PT1S</c>), which takes
+    /// whole seconds only.</summary>
+    public static readonly TimeSpan CountedPeriod = TimeSpan.FromSeconds(1);
+
+    public Task StartRemindingTimes(string payload, int times) =>
+        RegisterReminderAsync(ReminderName, Encoding.UTF8.GetBytes(payload), TimeSpan.Zero, CountedPeriod, times);
+
+    public Task StopReminding() => UnregisterReminderAsync(ReminderName);
+
+    public async Task<string> DescribeReminder() =>
+        await GetReminderAsync(ReminderName) is { } reminder
+            ? $"{Encoding.UTF8.GetString(reminder.State)}|{reminder.Period}"
+            : "none";
+
+    public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
+    {
+        probe.Record(Id.GetId(), "reminder", $"{reminderName}|{Encoding.UTF8.GetString(state)}|{dueTime}|{period}");
+        return Task.CompletedTask;
+    }
+}
