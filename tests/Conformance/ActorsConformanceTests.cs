@@ -231,22 +231,23 @@ public sealed class ActorsConformanceTests
         }
 
         using var afterDelete = await client.GetAsync(path, Aborted);
-        Assert.Equal(HttpStatusCode.OK, afterDelete.StatusCode);
-        Assert.Equal("{}", (await Json.ReadAsync(afterDelete)).ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, afterDelete.StatusCode);
+        Assert.Equal("ERR_ACTOR_REMINDER_NOT_FOUND", await Json.ErrorCodeAsync(afterDelete));
     }
 
-    /// <summary>daprd 1.16 (scheduler reminders, its default) answers a reminder it does not have with 200 and an empty
-    /// reminder; the .NET SDK's GetReminderAsync reads that as null (and throws on an error status).</summary>
+    /// <summary>daprd since 1.17 answers a reminder it does not have with 404 ERR_ACTOR_REMINDER_NOT_FOUND
+    /// (dapr/dapr pkg/api/universal/actors.go; 1.16 answered 200 {}).</summary>
     [Fact]
-    public async Task A_reminder_that_was_never_registered_reads_as_200_with_an_empty_reminder()
+    public async Task A_reminder_that_was_never_registered_is_404_ERR_ACTOR_REMINDER_NOT_FOUND()
     {
         var type = NewType();
         await using var host = await StartHostAsync(type);
         using var response = await host.Sidecar.Client.GetAsync($"/v1.0/actors/{type}/{ActorHost.NewId()}/reminders/never", Aborted);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("{}", (await Json.ReadAsync(response)).ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await Json.ReadAsync(response);
+        Assert.Equal("ERR_ACTOR_REMINDER_NOT_FOUND", body["errorCode"]!.GetValue<string>());
+        Assert.Equal("actor reminder not found: never", body["message"]!.GetValue<string>());
     }
 
     /// <summary>daprd's default, scheduler-backed reminders fire with the registered data and empty dueTime and period
@@ -607,11 +608,12 @@ public sealed class ActorsConformanceTests
         while (true)
         {
             using var response = await host.Sidecar.Client.GetAsync(path, Aborted);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            if (await Json.ReadAsync(response) is JsonObject { Count: 0 })
+            if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return;
             }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
             Assert.True(DateTime.UtcNow < deadline, $"reminder {path} is still registered");
             await Task.Delay(50, Aborted);

@@ -326,10 +326,12 @@ public sealed class ActorRuntime : IAsyncDisposable
 
         try
         {
-            // daprd 1.16 answers a reminder it does not have with 200 and an empty reminder, {} (its default scheduler
-            // reminders: dapr/dapr pkg/actors/internal/reminders/storage/scheduler/scheduler.go, Get), which the .NET
-            // SDK's GetReminderAsync reads as null; 1.17 made it 404 ERR_ACTOR_REMINDER_NOT_FOUND.
-            return ActorResponse.Json(200, await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder ? reminder.ToApiJson() : new JsonObject());
+            // A reminder it does not have is 404 ERR_ACTOR_REMINDER_NOT_FOUND in daprd since 1.17 (dapr/dapr
+            // pkg/api/universal/actors.go, GetActorReminder; 1.16 answered 200 {}), on which the .NET SDK's
+            // GetReminderAsync throws.
+            return await _reminderStore!.GetAsync(actor, name, cancellationToken) is { } reminder
+                ? ActorResponse.Json(200, reminder.ToApiJson())
+                : ActorResponse.Error(404, "ERR_ACTOR_REMINDER_NOT_FOUND", $"actor reminder not found: {name}");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -25,10 +25,10 @@ public sealed class ActorReminderTests(ActorsApp actors)
         await Poll.HoldsThroughoutAsync(() => actors.Probe.Count(id, "reminder") <= ceiling, "no reminder after UnregisterReminderAsync", ReminderActor.Period * 8);
     }
 
-    /// <summary>A missing reminder is null because daprd 1.16 answers 200 with an empty reminder; daprd 1.17 and later
-    /// answer 404 ERR_ACTOR_REMINDER_NOT_FOUND, on which the SDK's GetReminderAsync throws.</summary>
+    /// <summary>A missing reminder is daprd's 404 ERR_ACTOR_REMINDER_NOT_FOUND (since 1.17), on which the SDK's
+    /// GetReminderAsync throws DaprApiException with that code.</summary>
     [Fact]
-    public async Task GetReminderAsync_reads_a_registered_reminder_back_and_null_once_it_is_unregistered()
+    public async Task GetReminderAsync_reads_a_registered_reminder_back_and_throws_not_found_once_it_is_unregistered()
     {
         var id = ActorsApp.NewId("reminder");
         var actor = actors.Proxy<IReminderActor>(id, nameof(ReminderActor));

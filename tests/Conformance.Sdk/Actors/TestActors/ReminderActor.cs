@@ -1,3 +1,4 @@
+using Dapr;
 using System.Text;
 using Dapr.Actors.Runtime;
 
@@ -21,10 +22,18 @@ public sealed class ReminderActor(ActorHost host, ActorProbe probe) : Actor(host
 
     public Task StopReminding() => UnregisterReminderAsync(ReminderName);
 
-    public async Task<string> DescribeReminder() =>
-        await GetReminderAsync(ReminderName) is { } reminder
-            ? $"{Encoding.UTF8.GetString(reminder.State)}|{reminder.Period}"
-            : "none";
+    /// <summary>A reminder that does not exist makes GetReminderAsync throw with daprd's 404 code (since daprd 1.17).</summary>
+    public async Task<string> DescribeReminder()
+    {
+        try
+        {
+            return await GetReminderAsync(ReminderName) is { } reminder ? $"{Encoding.UTF8.GetString(reminder.State)}|{reminder.Period}" : "null";
+        }
+        catch (DaprApiException e) when (e.ErrorCode == "ERR_ACTOR_REMINDER_NOT_FOUND")
+        {
+            return "none";
+        }
+    }
 
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
