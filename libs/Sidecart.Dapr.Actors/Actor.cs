@@ -7,7 +7,7 @@ namespace Sidecart.Dapr.Actors;
 /// <summary>
 /// Base class of a hosted actor. The host creates one instance per actor id on its first call (constructor
 /// arguments come from DI), calls <see cref="OnActivateAsync"/> before its first turn, and keeps it until the sidecar
-/// deactivates it. The sidecar runs one turn at a time per actor id (dapr-api-facts.md §5.5).
+/// deactivates it. The sidecar runs one turn at a time per actor id (https://docs.dapr.io/reference/api/actors_api/).
 /// </summary>
 public abstract class Actor
 {

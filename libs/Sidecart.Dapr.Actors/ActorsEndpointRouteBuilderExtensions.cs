@@ -9,7 +9,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ActorsEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the callbacks the sidecar makes to an actor host (dapr-api-facts.md §5.4): <c>GET /dapr/config</c>,
+    /// Maps the callbacks the sidecar makes to an actor host (https://docs.dapr.io/reference/api/actors_api/): <c>GET /dapr/config</c>,
     /// <c>PUT /actors/{type}/{id}/method/{method}</c>, <c>.../method/remind/{name}</c>, <c>.../method/timer/{name}</c>
     /// and <c>DELETE /actors/{type}/{id}</c>. The actor registrations are checked here, so a bad one fails at startup.
     /// </summary>

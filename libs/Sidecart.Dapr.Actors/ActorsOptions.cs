@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Sidecart.Dapr.Actors;
 
 /// <summary>What the app hosts and how the sidecar should treat its actors; sent to the sidecar as
-/// <c>GET /dapr/config</c> (dapr-api-facts.md §5.4). Unset values leave the sidecar's defaults (idle 60 min, drain 60 s).</summary>
+/// <c>GET /dapr/config</c> (https://docs.dapr.io/reference/api/actors_api/). Unset values leave the sidecar's defaults (idle 60 min, drain 60 s).</summary>
 public sealed class ActorsOptions
 {
     private readonly List<ActorTypeOptions> _actorTypes = [];
@@ -40,7 +40,7 @@ public sealed class ActorsOptions
     }
 }
 
-/// <summary>Reentrancy (dapr-api-facts.md §5.5): a call chain may re-enter an actor it is already inside of.</summary>
+/// <summary>Reentrancy (https://docs.dapr.io/reference/api/actors_api/): a call chain may re-enter an actor it is already inside of.</summary>
 public sealed class ActorReentrancyOptions
 {
     public bool Enabled { get; set; }

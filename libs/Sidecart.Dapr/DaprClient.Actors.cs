@@ -3,7 +3,7 @@ using Sidecart.Dapr.Serialization;
 
 namespace Sidecart.Dapr;
 
-// Actor client calls: /v1.0/actors/{type}/{id}/... (dapr-api-facts.md §5.2). Hosting actors is not part of this client.
+// Actor client calls: /v1.0/actors/{type}/{id}/... (https://docs.dapr.io/reference/api/actors_api/). Hosting actors is not part of this client.
 public sealed partial class DaprClient
 {
     /// <summary>Marks an actor method answer as the actor's error rather than its result.</summary>

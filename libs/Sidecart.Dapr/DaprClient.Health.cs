@@ -1,6 +1,6 @@
 namespace Sidecart.Dapr;
 
-// Sidecar readiness: GET /v1.0/healthz/outbound (dapr-api-facts.md §7.1).
+// Sidecar readiness: GET /v1.0/healthz/outbound (https://docs.dapr.io/reference/api/health_api/).
 public sealed partial class DaprClient
 {
     /// <summary>True once the sidecar has loaded its components and can serve outbound calls.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Sidecart.Dapr;
 
-// Service invocation: <VERB> /v1.0/invoke/{appId}/method/{method-path}[?query] (dapr-api-facts.md §1).
+// Service invocation: <VERB> /v1.0/invoke/{appId}/method/{method-path}[?query] (https://docs.dapr.io/reference/api/service_invocation_api/).
 public sealed partial class DaprClient
 {
     /// <summary>

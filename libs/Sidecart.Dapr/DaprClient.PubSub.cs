@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Sidecart.Dapr;
 
-// Publish: POST /v1.0/publish/{pubsub}/{topic}[?metadata.k=v] (dapr-api-facts.md §3.1).
+// Publish: POST /v1.0/publish/{pubsub}/{topic}[?metadata.k=v] (https://docs.dapr.io/reference/api/pubsub_api/).
 public sealed partial class DaprClient
 {
     /// <summary>

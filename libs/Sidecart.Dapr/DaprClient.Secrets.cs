@@ -2,7 +2,7 @@ using Sidecart.Dapr.Serialization;
 
 namespace Sidecart.Dapr;
 
-// Secrets: GET /v1.0/secrets/{store}/{name} and /bulk (dapr-api-facts.md §4).
+// Secrets: GET /v1.0/secrets/{store}/{name} and /bulk (https://docs.dapr.io/reference/api/secrets_api/).
 public sealed partial class DaprClient
 {
     /// <summary>

@@ -5,7 +5,7 @@ using Sidecart.Dapr.Serialization;
 
 namespace Sidecart.Dapr;
 
-// State management: /v1.0/state/{store}[/{key}|/bulk|/transaction] (dapr-api-facts.md §2).
+// State management: /v1.0/state/{store}[/{key}|/bulk|/transaction] (https://docs.dapr.io/reference/api/state_api/).
 public sealed partial class DaprClient
 {
     public async Task<T?> GetStateAsync<T>(

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §5.2–5.4 (actor endpoints, time formats, app callbacks) and §7.2 (actor metadata).
+/// <summary>https://docs.dapr.io/reference/api/actors_api/ (endpoints, time formats, app callbacks) and https://docs.dapr.io/reference/api/metadata_api/ (actor metadata).
 /// One sidecar whose app hosts the actor types of the test; every test uses its own actor ids (and, for reminders,
 /// which live in the shared sqlite file, its own actor type).</summary>
 public sealed class ActorsConformanceTests

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §5.1 and §5.5 across sidecars: single activation and turn-based concurrency per actor
+/// <summary>https://docs.dapr.io/reference/api/actors_api/ across sidecars: single activation and turn-based concurrency per actor
 /// id, placement moving with membership, durable reminders across restarts, idle deactivation, and the actor state
 /// store requirement.</summary>
 public sealed class ActorsPlacementConformanceTests

@@ -3,7 +3,7 @@ using Conformance.Harness;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §7.1–7.3 and §7.7–7.8.</summary>
+/// <summary>https://docs.dapr.io/reference/api/ (health, metadata, shutdown) and https://docs.dapr.io/operations/security/ (API tokens).</summary>
 public sealed class HealthAndMetadataConformanceTests
 {
     [Fact]

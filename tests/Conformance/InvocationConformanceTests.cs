@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §1 (service invocation), §7.7–7.8 (tokens on invocation) and §8.4 (app resiliency
+/// <summary>https://docs.dapr.io/reference/api/service_invocation_api/ (with the API tokens of https://docs.dapr.io/operations/security/ and app resiliency
 /// targets). A caller sidecar without an app calls a callee sidecar whose app is a <see cref="TestApp"/>.</summary>
 public sealed class InvocationConformanceTests
 {

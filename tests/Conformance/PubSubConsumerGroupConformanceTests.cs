@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §3.10: one consumer group per app id. Sidecars sharing an environment share the
+/// <summary>https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-overview/: one consumer group per app id. Sidecars sharing an environment share the
 /// <c>pubsub.in-memory</c> broker, as the sidecars of one runner process do.</summary>
 public sealed class PubSubConsumerGroupConformanceTests
 {

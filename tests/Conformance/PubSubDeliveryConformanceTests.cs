@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §3.5, §3.7–3.9: subscription discovery, routing, the app's answers, retries and
+/// <summary>https://docs.dapr.io/reference/api/pubsub_api/: subscription discovery, routing, the app's answers, retries and
 /// dead-letter topics. The test resources give the <c>pubsub</c> component a 20 ms × 3 inbound retry policy.</summary>
 public sealed class PubSubDeliveryConformanceTests
 {

@@ -6,7 +6,7 @@ using Conformance.Harness;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §3.2, §3.3 and §3.7: the CloudEvent the app receives for each kind of publish.</summary>
+/// <summary>https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-cloudevents/: the CloudEvent the app receives for each kind of publish.</summary>
 public sealed partial class PubSubEnvelopeConformanceTests
 {
     private const string Subscriptions = """

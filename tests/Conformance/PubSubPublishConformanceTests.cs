@@ -4,7 +4,7 @@ using Conformance.Harness;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §3.1: the publish endpoint's statuses and error codes.</summary>
+/// <summary>https://docs.dapr.io/reference/api/pubsub_api/: the publish endpoint's statuses and error codes.</summary>
 public sealed class PubSubPublishConformanceTests
 {
     [Theory]

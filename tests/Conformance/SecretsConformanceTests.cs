@@ -3,7 +3,7 @@ using Conformance.Harness;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §4 and §8.2 (secretstores.local.file / local.env).</summary>
+/// <summary>https://docs.dapr.io/reference/api/secrets_api/ and the secretstores.local.file / local.env components.</summary>
 public sealed class SecretsConformanceTests : IAsyncLifetime
 {
     private SidecarHarness _sidecar = null!;
@@ -70,7 +70,7 @@ public sealed class SecretsConformanceTests : IAsyncLifetime
     }
 }
 
-/// <summary>dapr-api-facts.md §4.3: secret scopes from the Configuration given by <c>--config</c>.</summary>
+/// <summary>https://docs.dapr.io/developing-applications/building-blocks/secrets/secrets-scopes/: secret scopes from the Configuration given by <c>--config</c>.</summary>
 public sealed class SecretScopeConformanceTests : IAsyncLifetime
 {
     private SidecarHarness _sidecar = null!;

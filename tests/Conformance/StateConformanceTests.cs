@@ -4,7 +4,7 @@ using Conformance.Harness;
 
 namespace Conformance;
 
-/// <summary>dapr-api-facts.md §2 (state API), §7.10 (error shapes) and §8.2 (<c>state.in-memory</c>), run against
+/// <summary>https://docs.dapr.io/reference/api/state_api/ (and the error shapes and <c>state.in-memory</c> of https://docs.dapr.io/reference/components-reference/supported-state-stores/), run against
 /// the durable <c>statestore</c> (state.sqlite) and <c>memorystore</c> (state.in-memory). Both stores use random
 /// UUIDs as ETags, so any ETag the app makes up is a mismatch (409), never an invalid ETag (400).
 /// Keys are unique per test because the sqlite file outlives test runs.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Tests;
 
-/// <summary>dapr-api-facts.md §8.6: the Multi-App Run file, its path rules and precedence.</summary>
+/// <summary>https://docs.dapr.io/developing-applications/local-development/multi-app-dapr-run/multi-app-template/: the Multi-App Run file, its path rules and precedence.</summary>
 public sealed class RunFileTests : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -1,5 +1,5 @@
 """A fake Dapr sidecar for component tests: state (get, bulk get, save with ETag/first-write) and publish,
-per dapr-api-facts.md §2 and §3.1, on a free port."""
+per https://docs.dapr.io/reference/api/state_api/, on a free port."""
 
 import itertools
 import json

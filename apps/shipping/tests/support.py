@@ -35,7 +35,7 @@ def order(**changes):
 
 
 def cloud_event(data, topic="orders", event_id=None):
-    """The envelope a sidecar delivers (dapr-api-facts.md §3.2)."""
+    """The envelope a sidecar delivers (https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-cloudevents/)."""
     return {
         "id": event_id or str(uuid.uuid4()),
         "source": "ordering",

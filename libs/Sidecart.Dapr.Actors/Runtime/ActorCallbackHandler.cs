@@ -5,7 +5,7 @@ using Sidecart.Dapr.Actors.Serialization;
 
 namespace Sidecart.Dapr.Actors.Runtime;
 
-/// <summary>Answers the sidecar's actor callbacks (dapr-api-facts.md §5.4): method calls, reminder and timer firings,
+/// <summary>Answers the sidecar's actor callbacks (https://docs.dapr.io/reference/api/actors_api/): method calls, reminder and timer firings,
 /// and deactivations. Every failure is an actor error (see <see cref="ActorErrorCodes"/>).</summary>
 internal sealed class ActorCallbackHandler(ActorRuntime runtime, ILogger<ActorCallbackHandler> logger)
 {

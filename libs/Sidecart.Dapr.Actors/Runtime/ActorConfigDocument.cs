@@ -2,7 +2,7 @@ using Sidecart.Dapr.Actors.Serialization;
 
 namespace Sidecart.Dapr.Actors.Runtime;
 
-/// <summary>Builds the <c>GET /dapr/config</c> answer (dapr-api-facts.md §5.4) from the registrations.</summary>
+/// <summary>Builds the <c>GET /dapr/config</c> answer (https://docs.dapr.io/reference/api/actors_api/) from the registrations.</summary>
 internal static class ActorConfigDocument
 {
     public static ActorConfigWire From(ActorsOptions options)

@@ -1,6 +1,6 @@
 namespace Sidecart.Dapr.Actors.Runtime;
 
-/// <summary>Registers one actor's reminders and timers with the sidecar (dapr-api-facts.md §5.2).</summary>
+/// <summary>Registers one actor's reminders and timers with the sidecar (https://docs.dapr.io/reference/api/actors_api/).</summary>
 internal sealed class DaprActorScheduler(DaprClient client, string actorType, string actorId) : IActorScheduler
 {
     public Task RegisterReminderAsync(string reminderName, ActorReminder reminder, CancellationToken cancellationToken) =>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Sidecart.Dapr.Actors.Serialization;
 
-// The JSON the sidecar and the host exchange for actors (dapr-api-facts.md §5.4).
+// The JSON the sidecar and the host exchange for actors (https://docs.dapr.io/reference/api/actors_api/).
 
 internal sealed record ActorConfigWire(
     [property: JsonPropertyName("entities")] IReadOnlyList<string> Entities,

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Sidecart.Dapr.AspNetCore;
 
-/// <summary>Parses the CloudEvents 1.0 JSON envelope daprd delivers (dapr-api-facts.md §3.2, §3.7).</summary>
+/// <summary>Parses the CloudEvents 1.0 JSON envelope daprd delivers (https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-cloudevents/).</summary>
 internal static class CloudEventReader
 {
     public static bool TryRead<T>(

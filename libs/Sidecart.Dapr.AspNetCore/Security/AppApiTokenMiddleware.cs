@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Sidecart.Dapr.AspNetCore;
 
 /// <summary>
-/// Accepts only calls that carry the sidecar's <c>dapr-api-token</c> (dapr-api-facts.md §7.8): when the sidecar has
+/// Accepts only calls that carry the sidecar's <c>dapr-api-token</c> (https://docs.dapr.io/operations/security/app-api-token/): when the sidecar has
 /// <c>APP_API_TOKEN</c>, it adds that header to every call it makes into the app.
 /// </summary>
 public sealed class AppApiTokenMiddleware

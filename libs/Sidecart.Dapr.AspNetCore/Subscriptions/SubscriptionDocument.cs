@@ -4,7 +4,7 @@ using Sidecart.Dapr.AspNetCore.Serialization;
 
 namespace Sidecart.Dapr.AspNetCore;
 
-/// <summary>Builds the <c>GET /dapr/subscribe</c> answer (dapr-api-facts.md §3.5) from the endpoints' topic metadata.</summary>
+/// <summary>Builds the <c>GET /dapr/subscribe</c> answer (https://docs.dapr.io/reference/api/pubsub_api/) from the endpoints' topic metadata.</summary>
 internal static class SubscriptionDocument
 {
     public static List<DaprSubscriptionWire> Build(IEnumerable<Endpoint> endpoints)

@@ -1,6 +1,6 @@
 namespace Sidecart.Dapr.AspNetCore;
 
-/// <summary>How the sidecar should treat a delivered event (dapr-api-facts.md §3.8).</summary>
+/// <summary>How the sidecar should treat a delivered event (https://docs.dapr.io/reference/api/pubsub_api/).</summary>
 public enum TopicStatus
 {
     /// <summary>Processed: the sidecar acknowledges the message.</summary>

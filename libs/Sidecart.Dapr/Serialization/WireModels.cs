@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Sidecart.Dapr.Serialization;
 
-// The JSON shapes of Dapr's HTTP API (dapr-api-facts.md §2, §5, §7.10), kept internal so the public API stays typed.
+// The JSON shapes of Dapr's HTTP API (https://docs.dapr.io/reference/api/), kept internal so the public API stays typed.
 
 internal sealed record DaprErrorBody(
     [property: JsonPropertyName("errorCode")] string? ErrorCode,

@@ -4,7 +4,7 @@ using LocalSidecar.Components;
 
 namespace LocalSidecar.Actors;
 
-/// <summary>When a reminder or timer fires (dapr-api-facts.md §5.3): the first due time, the period with an optional
+/// <summary>When a reminder or timer fires (https://docs.dapr.io/reference/api/actors_api/): the first due time, the period with an optional
 /// repetition count, and the expiry.</summary>
 public sealed record ActorSchedule(DateTimeOffset FirstDue, TimeSpan? Period, int? Repetitions, DateTimeOffset? Expiry)
 {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LocalSidecar.Api;
 
-/// <summary>The actors API (dapr-api-facts.md §5.2) and its sidecar-to-sidecar half under <c>/_internal/actors</c>,
+/// <summary>The actors API (https://docs.dapr.io/reference/api/actors_api/) and its sidecar-to-sidecar half under <c>/_internal/actors</c>,
 /// through which a request reaches the sidecar that owns the actor.</summary>
 public static class ActorsApi
 {

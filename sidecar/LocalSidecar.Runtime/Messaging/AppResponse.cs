@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace LocalSidecar.Messaging;
 
-/// <summary>What the app's answer to a delivery means (dapr-api-facts.md §3.8).</summary>
+/// <summary>What the app's answer to a delivery means (https://docs.dapr.io/reference/api/pubsub_api/).</summary>
 public enum DeliveryOutcome
 {
     Success,

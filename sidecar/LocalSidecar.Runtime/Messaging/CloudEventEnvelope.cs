@@ -23,7 +23,7 @@ public sealed record PublishRequest(
 public sealed class CloudEventException(string message) : Exception(message);
 
 /// <summary>Builds and reads the CloudEvents 1.0 JSON envelopes Dapr wraps published data in
-/// (dapr-api-facts.md §3.2, §3.3, §3.7).</summary>
+/// (https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-cloudevents/).</summary>
 public static class CloudEventEnvelope
 {
     public const string ContentType = "application/cloudevents+json";

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Messaging;
 
-/// <summary>Delivers one subscription's messages to the app (dapr-api-facts.md §3.7–3.9): drops expired events,
+/// <summary>Delivers one subscription's messages to the app (https://docs.dapr.io/reference/api/pubsub_api/): drops expired events,
 /// routes by the rules, POSTs the CloudEvent, interprets the answer, retries per the component's inbound
 /// resiliency policy, then dead-letters the original message or hands the failure back to the component.
 /// Nothing is sent while the app is not healthy: the message waits.</summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Messaging;
 
-/// <summary>Reads the app's programmatic subscriptions from <c>GET /dapr/subscribe</c> (dapr-api-facts.md §3.5):
+/// <summary>Reads the app's programmatic subscriptions from <c>GET /dapr/subscribe</c> (https://docs.dapr.io/reference/api/pubsub_api/):
 /// 3 tries from 500 ms apart when the app cannot be reached; 404 means none; any other failure is logged and
 /// means none.</summary>
 public static class ProgrammaticSubscriptions
