@@ -43,14 +43,16 @@ public sealed class CatalogSystem : IAsyncDisposable
             spec: {type: pubsub.in-memory, version: v1, metadata: []}
             """);
 
-        var appPort = FreePort();
-        var catalogSidecar = await system.StartSidecarAsync("catalog", appPort);
+        var appPort = system._sidecars.Track(new ReservedPort());
+        var catalogSidecar = await system.StartSidecarAsync("catalog", appPort.Port);
         system.CatalogSidecar = new HttpClient { BaseAddress = catalogSidecar.HttpEndpoint };
         var factory = new CatalogFactory(catalogSidecar.HttpPort);
         system._sidecars.Track(factory);
-        factory.UseKestrel(appPort);
+        // Kestrel options rather than UseKestrel(port): the factory's port form rewrites the server addresses after
+        // building the host, racing the app's own start ("Addresses cannot be modified after the server has started").
+        factory.UseKestrel(appPort.ServeWith);
         factory.StartServer();
-        system.App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+        system.App = new HttpClient { BaseAddress = appPort.Address };
 
         var client = await system.StartSidecarAsync("caller", null);
         system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
@@ -60,8 +62,6 @@ public sealed class CatalogSystem : IAsyncDisposable
     }
 
     public Task<LocalSidecar.Hosting.Sidecar> StartSidecarAsync(string appId, int? appPort) => _sidecars.StartAsync(appId, appPort);
-
-    public static int FreePort() => Sidecart.Testing.FreePort.Next();
 
     public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
         Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(25));

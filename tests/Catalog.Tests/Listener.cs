@@ -17,10 +17,9 @@ public sealed class Listener : IAsyncDisposable
 
     public static async Task<Listener> StartAsync(CatalogSystem system, TaskCompletionSource<JsonObject> received)
     {
-        var port = CatalogSystem.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.MapGet("/dapr/subscribe", () => Results.Json(new[] { new { pubsubname = "pubsub", topic = "product-updated", route = "/updated" } }));
         app.MapPost("/updated", async (HttpRequest request) =>
@@ -29,6 +28,7 @@ public sealed class Listener : IAsyncDisposable
             return Results.Ok();
         });
         await app.StartAsync();
+        var port = new Uri(app.Urls.Single()).Port;
         var sidecar = await system.StartSidecarAsync("listener", port);
 
         // The sidecar subscribes once it has asked the app for /dapr/subscribe; wait for that before the test publishes.

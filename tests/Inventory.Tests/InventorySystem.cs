@@ -39,13 +39,14 @@ public sealed class InventorySystem : IAsyncDisposable
         var resources = system._sidecars.ResourcesPath;
         await system._sidecars.WriteInMemoryComponentsAsync();
 
-        var appPort = FreePort.Next();
-        var inventorySidecar = await system._sidecars.StartAsync("inventory", appPort, resources);
+        var appPort = system._sidecars.Track(new ReservedPort());
+        var inventorySidecar = await system._sidecars.StartAsync("inventory", appPort.Port, resources);
         var factory = new InventoryFactory(inventorySidecar.HttpPort, reservationTimeout);
         system._sidecars.Track(factory);
-        factory.UseKestrel(appPort);
+        // Kestrel options rather than UseKestrel(port), whose address rewrite races the app's own start.
+        factory.UseKestrel(appPort.ServeWith);
         factory.StartServer();
-        system.App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+        system.App = new HttpClient { BaseAddress = appPort.Address };
 
         var caller = await system._sidecars.StartAsync("caller", null, resources);
         system.Caller = new HttpClient { BaseAddress = caller.HttpEndpoint };

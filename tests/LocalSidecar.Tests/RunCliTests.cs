@@ -30,13 +30,14 @@ public sealed partial class RunCliTests : IDisposable
         Assert.SkipWhen(OperatingSystem.IsWindows(), "no SIGTERM on Windows");
         Directory.CreateDirectory(Path.Combine(_folder.Path, "echo"));
         Directory.CreateDirectory(Path.Combine(_folder.Path, "components"));
-        var (appPort, daprPort) = (FreePort.Next(), FreePort.Next());
+        // The app binds the port the run file gives it, so that one is picked in advance; the sidecar's is the runner's
+        // choice (a port it binds as 0), read back from the readiness line.
+        var appPort = FreePort.Next();
         var runFile = _folder.Write("dapr.yaml", $"""
             version: 1
             apps:
               - appDirPath: echo
                 appPort: {appPort}
-                daprHTTPPort: {daprPort}
                 command: ["python3", "-u", "{Path.Combine(AppContext.BaseDirectory, "testdata", "echo_app.py")}"]
             """);
         var output = new CapturedLines();
@@ -57,10 +58,11 @@ public sealed partial class RunCliTests : IDisposable
         cli.BeginErrorReadLine();
         try
         {
-            await output.WaitForAsync(l => l.StartsWith("== RUNNER == echo: app pid ", StringComparison.Ordinal) && l.EndsWith("; ready", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var ready = await output.WaitForAsync(l => l.StartsWith("== RUNNER == echo: app pid ", StringComparison.Ordinal) && l.EndsWith("; ready", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+            var daprHttpApi = new Uri(DaprHttpApi().Match(ready).Groups[1].Value);
             var started = await output.WaitForAsync(l => l.StartsWith("== RUNNER == started app echo", StringComparison.Ordinal));
             var appPid = int.Parse(StartedPid().Match(started).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            using (var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{daprPort}") })
+            using (var client = new HttpClient { BaseAddress = daprHttpApi })
             {
                 Assert.Contains("\"appId\": \"echo\"", await client.GetStringAsync("/v1.0/invoke/echo/method/hello", TestContext.Current.CancellationToken));
             }
@@ -86,4 +88,7 @@ public sealed partial class RunCliTests : IDisposable
 
     [GeneratedRegex(@"\(pid (\d+)\)")]
     private static partial Regex StartedPid();
+
+    [GeneratedRegex(@"Dapr HTTP API on (http://[^,;\s]+)")]
+    private static partial Regex DaprHttpApi();
 }

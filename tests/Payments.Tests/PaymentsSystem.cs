@@ -116,8 +116,6 @@ public sealed class PaymentsSystem : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public static int FreePort() => Sidecart.Testing.FreePort.Next();
-
     public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
         Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
 
@@ -130,34 +128,18 @@ public sealed class PaymentsSystem : IAsyncDisposable
         await _sidecars.DisposeAsync();
     }
 
-    /// <summary>The app port must be known before the app starts (its sidecar needs it), so it is picked free in
-    /// advance; another process can take it before the app binds, so that start is tried again on new ports.</summary>
+    /// <summary>The app port must be known before the app starts (its sidecar needs it): a reserved port, on whose
+    /// socket Kestrel then serves.</summary>
     private async Task StartPaymentsAsync(Dictionary<string, string> configuration, string resources)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var appPort = FreePort();
-            var sidecar = await _sidecars.StartAsync("payments", appPort, resources);
-            configuration["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture);
-            configuration["urls"] = $"http://127.0.0.1:{appPort}";
-            var payments = new PaymentsFactory(configuration, Logs);
-            try
-            {
-                payments.UseKestrel();
-                payments.StartServer();
-            }
-            catch (IOException e) when (e.InnerException is AddressInUseException && attempt < 3)
-            {
-                await payments.DisposeAsync();
-                await _sidecars.StopAsync(sidecar);
-                continue;
-            }
-
-            _sidecars.Track(payments);
-            PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
-            App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
-            return;
-        }
+        var appPort = _sidecars.Track(new ReservedPort());
+        var sidecar = await _sidecars.StartAsync("payments", appPort.Port, resources);
+        configuration["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture);
+        var payments = _sidecars.Track(new PaymentsFactory(configuration, Logs));
+        payments.UseKestrel(appPort.ServeWith);
+        payments.StartServer();
+        PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+        App = new HttpClient { BaseAddress = appPort.Address };
     }
 
     private sealed class PaymentsFactory(IReadOnlyDictionary<string, string> settings, CapturedLogs logs) : WebApplicationFactory<PaymentsJsonContext>

@@ -69,13 +69,14 @@ public sealed class OrderingSystem : IAsyncLifetime
             }));
         var listener = await StartStubAsync("listener", MapListener);
 
-        var orderingPort = FreePort.Next();
-        var ordering = await StartSidecarAsync("ordering", orderingPort);
+        var orderingPort = _sidecars.Track(new ReservedPort());
+        var ordering = await StartSidecarAsync("ordering", orderingPort.Port);
         var factory = new OrderingFactory(ordering.HttpPort);
         _sidecars.Track(factory);
-        factory.UseKestrel(orderingPort);
+        // Kestrel options rather than UseKestrel(port), whose address rewrite races the app's own start.
+        factory.UseKestrel(orderingPort.ServeWith);
         factory.StartServer();
-        App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{orderingPort}") };
+        App = new HttpClient { BaseAddress = orderingPort.Address };
         OrderingSidecar = new HttpClient { BaseAddress = ordering.HttpEndpoint };
         Shipping = new HttpClient { BaseAddress = (await StartSidecarAsync("shipping", null)).HttpEndpoint };
 
@@ -153,12 +154,12 @@ public sealed class OrderingSystem : IAsyncLifetime
 
     private async Task<LocalSidecar.Hosting.Sidecar> StartStubAsync(string appId, Action<WebApplication> map, Action<IServiceCollection>? services = null)
     {
-        var port = FreePort.Next();
+        var port = _sidecars.Track(new ReservedPort());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(port.ServeWith);
         services?.Invoke(builder.Services);
-        var sidecar = await StartSidecarAsync(appId, port);
+        var sidecar = await StartSidecarAsync(appId, port.Port);
         builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
         var app = builder.Build();
         map(app);

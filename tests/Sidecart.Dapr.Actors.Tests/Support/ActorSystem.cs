@@ -25,6 +25,7 @@ public sealed class ActorSystem : IAsyncLifetime
         GracefulShutdown = TimeSpan.FromSeconds(2),
     });
 
+    private readonly ReservedPort _appPort = new();
     private WebApplication? _app;
 
     public ActivationLog Log { get; private set; } = null!;
@@ -60,12 +61,11 @@ public sealed class ActorSystem : IAsyncLifetime
               - {name: actorStateStore, value: "true"}
             """);
 
-        var appPort = FreePort.Next();
-        var hostSidecar = await _sidecars.StartAsync(HostAppId, appPort, resources);
-        _app = BuildHostApp(appPort, hostSidecar.HttpEndpoint);
+        var hostSidecar = await _sidecars.StartAsync(HostAppId, _appPort.Port, resources);
+        _app = BuildHostApp(_appPort, hostSidecar.HttpEndpoint);
         Log = _app.Services.GetRequiredService<ActivationLog>();
         await _app.StartAsync();
-        App = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{appPort}") };
+        App = new HttpClient { BaseAddress = _appPort.Address };
         HostSidecar = new HttpClient { BaseAddress = hostSidecar.HttpEndpoint };
 
         var callerSidecar = await _sidecars.StartAsync("caller", null, resources);
@@ -87,17 +87,19 @@ public sealed class ActorSystem : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        await _appPort.DisposeAsync();
     }
 
     /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds, for at most 15 s.</summary>
     public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
         Eventually.UntilAsync(read, done, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(25));
 
-    private static WebApplication BuildHostApp(int port, Uri sidecar)
+    private static WebApplication BuildHostApp(ReservedPort port, Uri sidecar)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(port.ServeWith);
         builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.ToString();
         builder.Services.AddSingleton<ActivationLog>();
         builder.Services.AddActors(options =>
