@@ -33,6 +33,26 @@ public sealed class StateClientTests
     }
 
     [Fact]
+    public async Task A_value_saved_over_gRPC_reads_the_same_over_HTTP_and_the_other_way_round()
+    {
+        await using var sidecar = await SdkSidecar.StartAsync();
+        using var client = sidecar.CreateClient();
+        using var http = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+        if (sidecar.ApiToken is { } token)
+        {
+            http.DefaultRequestHeaders.Add("dapr-api-token", token);
+        }
+
+        var (viaGrpc, viaHttp) = (Key(), Key());
+        await client.SaveStateAsync(Store, viaGrpc, new Order("o-g", 4));
+        Assert.Equal("""{"id":"o-g","quantity":4}""", await http.GetStringAsync($"/v1.0/state/{Store}/{viaGrpc}"));
+
+        using var saved = await http.PostAsync($"/v1.0/state/{Store}", new StringContent($$$"""[{"key":"{{{viaHttp}}}","value":{"id":"o-h","quantity":5}}]""", System.Text.Encoding.UTF8, "application/json"));
+        saved.EnsureSuccessStatusCode();
+        Assert.Equal(new Order("o-h", 5), await client.GetStateAsync<Order>(Store, viaHttp));
+    }
+
+    [Fact]
     public async Task TrySave_with_a_stale_etag_is_false_and_with_the_current_one_is_true()
     {
         await using var sidecar = await SdkSidecar.StartAsync();
@@ -145,7 +165,9 @@ public sealed class StateClientTests
         await using var sidecar = await SdkSidecar.StartAsync();
         using var client = sidecar.CreateClient();
         var (expiring, lasting) = (Key(), Key());
-        await client.SaveStateAsync(Store, expiring, new Order(expiring, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "1" });
+        // Stores count a TTL in whole seconds from the current second (as daprd's SQLite store does), so 2 s leaves at
+        // least one for the read below.
+        await client.SaveStateAsync(Store, expiring, new Order(expiring, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "2" });
         await client.SaveStateAsync(Store, lasting, new Order(lasting, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "-1" });
         Assert.NotNull(await client.GetStateAsync<Order>(Store, expiring));
 

@@ -100,7 +100,10 @@ public sealed class DaprGrpcService(
 
     public async Task<Empty> ExecuteStateTransaction(ExecuteStateTransactionRequest request, ServerCallContext call)
     {
-        var operations = request.Operations.Select(o => new StateOperationRequest(o.OperationType, ItemOf(o.Request ?? new StateItem()))).ToList();
+        // Transaction values always reach the store as bytes (daprd applies no contentType rule here).
+        var operations = request.Operations
+            .Select(o => new StateOperationRequest(o.OperationType, ItemOf(o.Request ?? new StateItem()) with { IsBinary = true }))
+            .ToList();
         await state.TransactAsync(request.StoreName, operations, request.Metadata, appIdInErrors: false, call.CancellationToken);
         return new Empty();
     }
@@ -194,8 +197,12 @@ public sealed class DaprGrpcService(
         };
     }
 
+    /// <summary>daprd hands a gRPC value to the store as bytes, unless its metadata says <c>contentType: application/json</c>.</summary>
     private static StateItemRequest ItemOf(StateItem item) =>
-        new(item.Key, item.Value.ToByteArray(), item.Etag?.Value, item.Metadata, Concurrency(item.Options?.Concurrency), Consistency(item.Options?.Consistency));
+        new(item.Key, item.Value.ToByteArray(), item.Etag?.Value, item.Metadata, Concurrency(item.Options?.Concurrency), Consistency(item.Options?.Consistency))
+        {
+            IsBinary = !(item.Metadata.TryGetValue("contentType", out var type) && type == "application/json"),
+        };
 
     private static string Concurrency(StateOptions.Types.StateConcurrency? concurrency) => concurrency switch
     {

@@ -78,7 +78,7 @@ public sealed class StateOperations(SidecarContext context)
 
             var key = StoreKey(stateStore, store, item.Key);
             var concurrency = Options(item, problem => DaprErrors.StateSave(store, StateFailure.Internal, problem));
-            upserts.Add(new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency));
+            upserts.Add(new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary });
         }
 
         foreach (var upsert in upserts)
@@ -146,7 +146,7 @@ public sealed class StateOperations(SidecarContext context)
             var key = StoreKey(stateStore, store, item.Key);
             var concurrency = Options(item, DaprErrors.StateTransaction);
             writes.Add(operation == "upsert"
-                ? new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency)
+                ? new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary }
                 : new StateDelete(key, item.ETag, item.Metadata, concurrency));
         }
 

@@ -5,7 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace LocalSidecar.Components.State;
 
 /// <summary><c>state.sqlite</c>: durable state in a SQLite file that several sidecars (in this process or in
-/// others) can share. WAL and a busy timeout let readers and writers of different processes work side by side; in
+/// others) can share, in the table layout of daprd's own component (<see cref="SqliteLayout"/>), so a real daprd reads
+/// what the local sidecar wrote and the other way round. WAL and a busy timeout let readers and writers of different processes work side by side; in
 /// WAL mode commits use <c>synchronous = NORMAL</c>, so a committed write survives a crash of the process, while an OS
 /// crash or power loss can lose the last ones. Every write runs in an immediate (write-locked) transaction that
 /// checks ETags and writes together, so concurrent writers never lose an update; instances of one file in one
@@ -15,11 +16,13 @@ namespace LocalSidecar.Components.State;
 public sealed partial class SqliteStateStore : ITransactionalStateStore
 {
     private const string DefaultTable = "state";
+    private const string DefaultMetadataTable = "metadata";
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time = TimeProvider.System;
     private string _connectionString = "";
     private string _table = DefaultTable;
+    private string _metadataTable = DefaultMetadataTable;
     private TimeSpan _timeout;
     private TimeSpan _busyTimeout;
     private bool _wal;
@@ -39,12 +42,8 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
     public async Task InitAsync(ComponentContext context, CancellationToken cancellationToken)
     {
         Settings = StateStoreSettings.Read(context);
-        _table = context.Optional("tableName") ?? DefaultTable;
-        if (!TableName().IsMatch(_table))
-        {
-            throw context.Invalid("tableName", $"'{_table}' is not a valid table name (letters, digits and underscores)");
-        }
-
+        _table = TableNameOf(context, "tableName", DefaultTable);
+        _metadataTable = TableNameOf(context, "metadataTableName", DefaultMetadataTable);
         _timeout = SecondsOrDuration(context, "timeout", TimeSpan.FromSeconds(20));
         _busyTimeout = context.Duration("busyTimeout", TimeSpan.FromSeconds(2));
         var cleanupInterval = SecondsOrDuration(context, "cleanupInterval", TimeSpan.Zero);
@@ -56,28 +55,20 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
 
         _wal = !context.Bool("disableWAL", false);
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using (var connection = await OpenAsync(cancellationToken))
+        await WriteGate.WaitAsync(cancellationToken);
+        try
         {
+            await using var connection = await OpenAsync(cancellationToken);
             await ExecuteAsync(connection, _wal ? "PRAGMA journal_mode = WAL;" : "PRAGMA journal_mode = DELETE;", cancellationToken);
-            await ExecuteAsync(connection, $"""
-                CREATE TABLE IF NOT EXISTS "{_table}" (
-                    key TEXT NOT NULL PRIMARY KEY,
-                    value BLOB NOT NULL,
-                    etag TEXT NOT NULL,
-                    expires_at INTEGER NULL,
-                    updated_at INTEGER NOT NULL
-                );
-                """, cancellationToken);
-            try
-            {
-                await ExecuteAsync(connection, $"""SELECT key, value, etag, expires_at, updated_at FROM "{_table}" LIMIT 0;""", cancellationToken);
-            }
-            catch (SqliteException e)
-            {
-                throw context.Invalid("tableName", $"table '{_table}' in '{DatabasePath}' exists but was not created by the local sidecar: {e.Message}");
-            }
-
-            await ExecuteAsync(connection, $"""CREATE INDEX IF NOT EXISTS "{_table}_expires_at" ON "{_table}" (expires_at) WHERE expires_at IS NOT NULL;""", cancellationToken);
+            await new SqliteLayout(_table, _metadataTable, DatabasePath).EnsureAsync(connection, cancellationToken);
+        }
+        catch (SqliteLayoutException e)
+        {
+            throw context.Invalid("tableName", e.Message);
+        }
+        finally
+        {
+            WriteGate.Release();
         }
 
         if (cleanupInterval > TimeSpan.Zero)
@@ -91,17 +82,17 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         using var timeout = Timeout(cancellationToken);
         await using var connection = await OpenAsync(timeout.Token);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""SELECT value, etag, expires_at FROM "{_table}" WHERE key = $key AND (expires_at IS NULL OR expires_at > $now);""";
+        command.CommandText = $"""SELECT value, is_binary, etag, expiration_time FROM "{_table}" WHERE key = $key AND {NotExpired};""";
         command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
         await using var reader = await command.ExecuteReaderAsync(timeout.Token);
         if (!await reader.ReadAsync(timeout.Token))
         {
             return null;
         }
 
-        var expiresAt = reader.IsDBNull(2) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
-        return StateItem.Create((byte[])reader.GetValue(0), reader.GetString(1), expiresAt);
+        var expiresAt = reader.IsDBNull(3) ? (DateTimeOffset?)null : SqliteLayout.ParseTimestamp(reader.GetString(3));
+        return StateItem.Create(SqliteLayout.Decode(reader.GetString(0), reader.GetBoolean(1)), reader.GetString(2), expiresAt);
     }
 
     public Task SetAsync(StateUpsert upsert, CancellationToken cancellationToken) => WriteAsync([upsert], cancellationToken);
@@ -120,9 +111,12 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         {
             await using var connection = await OpenAsync(timeout.Token);
             await using var command = connection.CreateCommand();
-            command.CommandText = $"""DELETE FROM "{_table}" WHERE expires_at IS NOT NULL AND expires_at <= $now;""";
-            command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            return await command.ExecuteNonQueryAsync(timeout.Token);
+            command.CommandText = $"""DELETE FROM "{_table}" WHERE expiration_time IS NOT NULL AND expiration_time <= $now;""";
+            command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
+            var deleted = await command.ExecuteNonQueryAsync(timeout.Token);
+            command.CommandText = $"""REPLACE INTO "{_metadataTable}" (key, value) VALUES ('last-cleanup', $now);""";
+            await command.ExecuteNonQueryAsync(timeout.Token);
+            return deleted;
         }
         finally
         {
@@ -181,9 +175,9 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"""SELECT etag FROM "{_table}" WHERE key = $key AND (expires_at IS NULL OR expires_at > $now);""";
+        command.CommandText = $"""SELECT etag FROM "{_table}" WHERE key = $key AND {NotExpired};""";
         command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(now));
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
@@ -192,14 +186,17 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            INSERT INTO "{_table}" (key, value, etag, expires_at, updated_at) VALUES ($key, $value, $etag, $expiresAt, $now)
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at, updated_at = excluded.updated_at;
+            INSERT OR REPLACE INTO "{_table}" (key, value, is_binary, etag, update_time, expiration_time)
+            VALUES ($key, $value, $isBinary, $etag, $now, $expiresAt);
             """;
         command.Parameters.AddWithValue("$key", upsert.Key);
-        command.Parameters.AddWithValue("$value", upsert.Value);
+        command.Parameters.AddWithValue("$value", SqliteLayout.Encode(upsert.Value, upsert.IsBinary));
+        command.Parameters.AddWithValue("$isBinary", upsert.IsBinary);
         command.Parameters.AddWithValue("$etag", Guid.NewGuid().ToString());
-        command.Parameters.AddWithValue("$expiresAt", (object?)StateTtl.ExpiresAt(upsert.Metadata, now)?.ToUnixTimeMilliseconds() ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        // daprd computes DATETIME(CURRENT_TIMESTAMP, '+N seconds'): whole seconds from the current second.
+        var expiresAt = StateTtl.ExpiresAt(upsert.Metadata, SqliteLayout.WholeSecond(now));
+        command.Parameters.AddWithValue("$expiresAt", expiresAt is { } expiry ? SqliteLayout.Timestamp(expiry) : DBNull.Value);
+        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(now));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -312,6 +309,15 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         context.Optional(name) is { } text && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : context.Duration(name, fallback);
+
+    /// <summary>daprd compares its text timestamps with the current second (<c>CURRENT_TIMESTAMP</c>).</summary>
+    private const string NotExpired = "(expiration_time IS NULL OR expiration_time > $now)";
+
+    private static string TableNameOf(ComponentContext context, string field, string fallback)
+    {
+        var name = context.Optional(field) ?? fallback;
+        return TableName().IsMatch(name) ? name : throw context.Invalid(field, $"'{name}' is not a valid table name (letters, digits and underscores)");
+    }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex TableName();

@@ -25,6 +25,10 @@ public abstract record StateWrite(string Key, string? ETag, IReadOnlyDictionary<
 public sealed record StateUpsert(string Key, byte[] Value, string? ETag, IReadOnlyDictionary<string, string> Metadata, StateConcurrency Concurrency)
     : StateWrite(Key, ETag, Metadata, Concurrency)
 {
+    /// <summary>Raw bytes (a gRPC value) rather than a JSON value (an HTTP value, or one marked
+    /// <c>contentType: application/json</c>). Stores that keep the two apart, as daprd's do, store them differently.</summary>
+    public bool IsBinary { get; init; }
+
     public override void EnsureApplicableTo(string? currentETag)
     {
         EnsureETagMatches(currentETag);
