@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Conformance.Sdk.Harness;
 
@@ -13,38 +8,39 @@ namespace Conformance.Sdk.Harness;
 /// <c>WithTopic</c> / <c>[Topic]</c>), listening on a free port, recording what its handlers receive.</summary>
 public sealed class SubscriberApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly HostedApp _app;
 
-    private SubscriberApp(WebApplication app, Received received)
+    private SubscriberApp(HostedApp app, Received received)
     {
         _app = app;
         Received = received;
-        Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
     }
 
-    public int Port { get; }
+    public int Port => _app.Port;
 
     public Received Received { get; }
 
     public static async Task<SubscriberApp> StartAsync(Action<WebApplication, Received> map)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddControllers().AddDapr();
         var received = new Received();
-        builder.Services.AddSingleton(received);
-        var app = builder.Build();
-        app.UseCloudEvents();
-        app.MapSubscribeHandler();
-        app.MapControllers();
-        app.MapGet("/healthz", () => "ok");
-        map(app, received);
-        await app.StartAsync();
+        var app = await HostedApp.StartAsync(0,
+            builder =>
+            {
+                builder.Services.AddControllers().AddDapr();
+                builder.Services.AddSingleton(received);
+            },
+            web =>
+            {
+                web.UseCloudEvents();
+                web.MapSubscribeHandler();
+                web.MapControllers();
+                web.MapGet("/healthz", () => "ok");
+                map(web, received);
+            });
         return new SubscriberApp(app, received);
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
 
 /// <summary>What the handlers received, per route.</summary>
