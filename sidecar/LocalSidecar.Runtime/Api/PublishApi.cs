@@ -1,7 +1,6 @@
 using LocalSidecar.Diagnostics;
 using System.Text.RegularExpressions;
 using LocalSidecar.Api.Universal;
-using LocalSidecar.Messaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

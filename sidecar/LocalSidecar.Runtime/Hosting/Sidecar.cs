@@ -1,11 +1,11 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Reflection;
 using LocalSidecar.Actors;
 using LocalSidecar.Api;
 using LocalSidecar.Api.Grpc;
 using LocalSidecar.Api.Universal;
-using Grpc.AspNetCore.Server;
-using Grpc.AspNetCore.Server.Model;
-using Grpc.Reflection;
 using LocalSidecar.Components;
 using LocalSidecar.Invocation;
 using LocalSidecar.Logging;

@@ -6,7 +6,6 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Invocation;
-using LocalSidecar.Messaging;
 using LocalSidecar.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
