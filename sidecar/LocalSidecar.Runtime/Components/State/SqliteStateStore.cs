@@ -233,12 +233,8 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
         }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
+        SqliteLayout.ExecuteAsync(connection, null, sql, cancellationToken);
 
     private async Task CleanupLoopAsync(TimeSpan interval, CancellationToken stopping)
     {
