@@ -80,16 +80,20 @@ public static class Report
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
-        string Row(string what, Percentiles http, Percentiles grpc) =>
+        string Row(string what, (double P50, double P99) http, (double P50, double P99) grpc) =>
             $"| {what} | {Ms(http.P50)} | {Ms(http.P99)} | {Ms(grpc.P50)} | {Ms(grpc.P99)} | {X(grpc.P50 / http.P50)}× | {X(grpc.P99 / http.P99)}× |";
+        (double, double) P(Percentiles p) => (p.P50, p.P99);
+        string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         return $"""
             ## gRPC vs HTTP API (one sidecar, `state.in-memory`, `pubsub.in-memory`; gRPC through Dapr.Client, HTTP with HttpClient)
 
             | call, {t.CallsPerSecond} calls/s in all, interleaved, {t.SaveHttp.Count} per kind | HTTP p50 ms | HTTP p99 ms | gRPC p50 ms | gRPC p99 ms | gRPC/HTTP p50 | gRPC/HTTP p99 |
             |---|---|---|---|---|---|---|
-            {Row("state save (one 200-byte item)", t.SaveHttp, t.SaveGrpc)}
-            {Row("state get", t.GetHttp, t.GetGrpc)}
-            {Row($"publish → delivered to the subscriber app ({t.CallsPerSecond / 2}/s)", t.DeliveryHttp, t.DeliveryGrpc)}
+            {Row("state save (one 200-byte item)", P(t.SaveHttp), P(t.SaveGrpc))}
+            {Row("state get", P(t.GetHttp), P(t.GetGrpc))}
+            {Row("floor: the same get from a bare ASP.NET Core app (value in memory), same clients", P(t.GetHttpBare), P(t.GetGrpcBare))}
+            | **added by the sidecar to a get** (sidecar − floor) | **{Delta(t.GetHttp.P50 - t.GetHttpBare.P50)}** | {Delta(t.GetHttp.P99 - t.GetHttpBare.P99)} | **{Delta(t.GetGrpc.P50 - t.GetGrpcBare.P50)}** | {Delta(t.GetGrpc.P99 - t.GetGrpcBare.P99)} | | |
+            {Row($"publish → delivered to the subscriber app ({t.CallsPerSecond / 2}/s)", P(t.DeliveryHttp), P(t.DeliveryGrpc))}
 
             Throughput of state gets, {t.ThroughputCalls / 2} calls per transport from {TransportBench.Callers} concurrent callers, alternating twice:
             **{t.GetsPerSecondGrpc:0} calls/s over gRPC** against {t.GetsPerSecondHttp:0} calls/s over HTTP ({X(t.GetsPerSecondGrpc / t.GetsPerSecondHttp)}×).
@@ -146,6 +150,8 @@ public static class Report
             saveGrpcP50Ms = transport.SaveGrpc.P50, saveGrpcP99Ms = transport.SaveGrpc.P99,
             getHttpP50Ms = transport.GetHttp.P50, getHttpP99Ms = transport.GetHttp.P99,
             getGrpcP50Ms = transport.GetGrpc.P50, getGrpcP99Ms = transport.GetGrpc.P99,
+            getHttpBareP50Ms = transport.GetHttpBare.P50, getHttpBareP99Ms = transport.GetHttpBare.P99,
+            getGrpcBareP50Ms = transport.GetGrpcBare.P50, getGrpcBareP99Ms = transport.GetGrpcBare.P99,
             deliveryHttpP50Ms = transport.DeliveryHttp.P50, deliveryHttpP99Ms = transport.DeliveryHttp.P99,
             deliveryGrpcP50Ms = transport.DeliveryGrpc.P50, deliveryGrpcP99Ms = transport.DeliveryGrpc.P99,
             transport.ThroughputCalls, callers = TransportBench.Callers, transport.GetsPerSecondHttp, transport.GetsPerSecondGrpc,

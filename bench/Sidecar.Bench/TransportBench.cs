@@ -8,7 +8,8 @@ namespace Sidecar.Bench;
 
 /// <summary>The same Dapr API calls over the sidecar's gRPC API (through Dapr.Client, as .NET apps make them) and over
 /// its HTTP API, interleaved slot by slot so both see the same machine: state save and get at a fixed rate, get
-/// throughput from concurrent callers, and publish → delivery.</summary>
+/// throughput from concurrent callers, and publish → delivery. The same clients also get the value from a
+/// <see cref="BareStateServer"/>, interleaved with the rest: the floor .NET's two stacks set.</summary>
 public static class TransportBench
 {
     private const string Topic = "transport";
@@ -21,9 +22,12 @@ public static class TransportBench
         await using var sidecars = new BenchSidecars(actorStateStore: true);
         await sidecars.StartAsync("subscriber", app.Port);
         var publisher = await sidecars.StartAsync("publisher", null);
+        var value = Encoding.UTF8.GetBytes($"{{\"pad\":\"{new string('x', 200)}\"}}");
+        await using var bare = await BareStateServer.StartAsync(value);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = publisher.HttpEndpoint };
         using var grpc = new DaprClientBuilder().UseGrpcEndpoint(publisher.GrpcEndpoint.ToString()).UseHttpEndpoint(publisher.HttpEndpoint.ToString()).Build();
-        var value = Encoding.UTF8.GetBytes($"{{\"pad\":\"{new string('x', 200)}\"}}");
+        using var bareHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { BaseAddress = bare.HttpEndpoint };
+        using var bareGrpc = new DaprClientBuilder().UseGrpcEndpoint(bare.GrpcEndpoint.ToString()).Build();
         var keys = Enumerable.Range(0, 100).Select(i => $"key-{i}").ToArray();
         var next = 0;
         string Key() => keys[Interlocked.Increment(ref next) % keys.Length];
@@ -32,14 +36,16 @@ public static class TransportBench
         Task SaveGrpc() => grpc.SaveByteStateAsync(Store, Key(), value);
         Task GetHttp() => Send(http.GetAsync($"/v1.0/state/{Store}/{Key()}"));
         Task GetGrpc() => grpc.GetByteStateAsync(Store, Key());
+        Task GetHttpBare() => Send(bareHttp.GetAsync($"/v1.0/state/{Store}/{Key()}"));
+        Task GetGrpcBare() => bareGrpc.GetByteStateAsync(Store, Key());
 
         foreach (var key in keys)
         {
             await grpc.SaveByteStateAsync(Store, key, value);
         }
 
-        await FixedRateLoad.RunAsync(callsPerSecond, TimeSpan.FromSeconds(2), SaveHttp, SaveGrpc, GetHttp, GetGrpc);
-        var state = await FixedRateLoad.RunAsync(callsPerSecond, duration, SaveHttp, SaveGrpc, GetHttp, GetGrpc);
+        await FixedRateLoad.RunAsync(callsPerSecond, TimeSpan.FromSeconds(2), SaveHttp, SaveGrpc, GetHttp, GetGrpc, GetHttpBare, GetGrpcBare);
+        var state = await FixedRateLoad.RunAsync(callsPerSecond, duration, SaveHttp, SaveGrpc, GetHttp, GetGrpc, GetHttpBare, GetGrpcBare);
 
         var grpcGets = await ThroughputAsync(GetGrpc, throughputCalls / 2);
         var httpGets = await ThroughputAsync(GetHttp, throughputCalls / 2);
@@ -75,7 +81,7 @@ public static class TransportBench
         Percentiles Delivery(int parity) => new(sentAt.Where(s => Math.Abs(s.Key % 2) == parity)
             .Select(s => Stopwatch.GetElapsedTime(s.Value, app.Arrivals[s.Key]).TotalMilliseconds));
 
-        return new TransportResult(callsPerSecond, state[0], state[1], state[2], state[3], Delivery(1), Delivery(0),
+        return new TransportResult(callsPerSecond, state[0], state[1], state[2], state[3], state[4], state[5], Delivery(1), Delivery(0),
             throughputCalls, (httpGets + httpGetsAgain) / 2, (grpcGets + grpcGetsAgain) / 2);
     }
 
@@ -114,6 +120,8 @@ public sealed record TransportResult(
     Percentiles SaveGrpc,
     Percentiles GetHttp,
     Percentiles GetGrpc,
+    Percentiles GetHttpBare,
+    Percentiles GetGrpcBare,
     Percentiles DeliveryHttp,
     Percentiles DeliveryGrpc,
     int ThroughputCalls,
