@@ -5,6 +5,7 @@ using Grpc.Reflection;
 using LocalSidecar.Actors;
 using LocalSidecar.Api;
 using LocalSidecar.Api.Grpc;
+using LocalSidecar.Workflows;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Components;
 using LocalSidecar.Invocation;
@@ -91,6 +92,7 @@ public sealed class Sidecar : IAsyncDisposable
 
             (app, var listeners) = Build(context);
             await app.StartAsync(cancellationToken);
+            await app.Services.GetRequiredService<WorkflowEngine>().StartAsync(cancellationToken);
             context.HttpPort = listeners.Http.IPEndPoint!.Port;
             context.GrpcPort = listeners.Grpc.IPEndPoint!.Port;
             context.InternalPort = listeners.Internal.IPEndPoint!.Port;
@@ -149,6 +151,7 @@ public sealed class Sidecar : IAsyncDisposable
         _logger.LogInformation("Sidecar for app {AppId} shutting down", AppId);
         await _stopping.CancelAsync();
         await _app.Services.GetRequiredService<ActorRuntime>().DrainAsync();
+        _app.Services.GetRequiredService<WorkflowEngine>().Stop();
         await _registration.DisposeAsync();
         await _messaging.DisposeAsync();
         using (var grace = new CancellationTokenSource(_context.Options.GracefulShutdown))
@@ -217,6 +220,7 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<MetadataOperations>();
         builder.Services.AddSingleton<AppForwarder>();
         builder.Services.AddSingleton<ServiceInvoker>();
+        builder.Services.AddSingleton<WorkflowEngine>();
         AddGrpcApi(builder.Services);
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 
@@ -258,6 +262,7 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapInternalActorsApi();
         app.MapInternalInvokeApi();
         app.MapGrpcService<DaprGrpcService>();
+        app.MapGrpcService<WorkflowGrpcService>();
         app.MapGrpcService<ReflectionV1ServiceImpl>();
 
         // Last: its fallback catches every route no building block claimed (the dapr-app-id header form).
@@ -279,6 +284,8 @@ public sealed class Sidecar : IAsyncDisposable
         services.AddSingleton<ApiTokenInterceptor>();
         services.AddSingleton<DaprGrpcService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethods>());
+        services.AddSingleton<WorkflowGrpcService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<WorkflowGrpcService>, WorkflowGrpcMethods>());
         // daprd hosts server reflection; the .NET SDK asks it which rpcs exist before a bulk publish.
         services.AddSingleton(new ReflectionV1ServiceImpl(Dapr.Client.Autogen.Grpc.v1.Dapr.Descriptor));
     }

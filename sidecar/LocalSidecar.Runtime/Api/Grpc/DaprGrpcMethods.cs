@@ -4,7 +4,6 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using LocalSidecar.Api.Universal;
-using MethodDescriptor = Google.Protobuf.Reflection.MethodDescriptor;
 
 namespace LocalSidecar.Api.Grpc;
 
@@ -14,8 +13,6 @@ namespace LocalSidecar.Api.Grpc;
 public sealed class DaprGrpcMethods : IServiceMethodProvider<DaprGrpcService>
 {
     public const string ServiceName = "dapr.proto.runtime.v1.Dapr";
-
-    private static readonly List<object> NoMetadata = [];
 
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<DaprGrpcService> context)
     {
@@ -30,8 +27,8 @@ public sealed class DaprGrpcMethods : IServiceMethodProvider<DaprGrpcService>
                 throw new InvalidOperationException($"{ServiceName} has no rpc {name}");
             }
 
-            var method = new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, MarshallerOf<TRequest>(), MarshallerOf<TResponse>());
-            context.AddUnaryMethod(method, NoMetadata, async (service, request, call) =>
+            var method = new Method<TRequest, TResponse>(MethodType.Unary, ServiceName, name, GrpcBinding.MarshallerOf<TRequest>(), GrpcBinding.MarshallerOf<TResponse>());
+            context.AddUnaryMethod(method, GrpcBinding.NoMetadata, async (service, request, call) =>
             {
                 try
                 {
@@ -63,44 +60,7 @@ public sealed class DaprGrpcMethods : IServiceMethodProvider<DaprGrpcService>
 
         foreach (var rpc in Dapr.Client.Autogen.Grpc.v1.Dapr.Descriptor.Methods.Where(m => !bound.Contains(m.Name)))
         {
-            AddUnimplemented(context, rpc);
+            GrpcBinding.AddUnimplemented(context, ServiceName, rpc);
         }
-    }
-
-    /// <summary>The request is never decoded: the bytes pass through an identity marshaller.</summary>
-    private static void AddUnimplemented(ServiceMethodProviderContext<DaprGrpcService> context, MethodDescriptor rpc)
-    {
-        var bytes = Marshallers.Create<byte[]>(b => b, b => b);
-        var type = (rpc.IsClientStreaming, rpc.IsServerStreaming) switch
-        {
-            (false, false) => MethodType.Unary,
-            (false, true) => MethodType.ServerStreaming,
-            (true, false) => MethodType.ClientStreaming,
-            (true, true) => MethodType.DuplexStreaming,
-        };
-        var method = new Method<byte[], byte[]>(type, ServiceName, rpc.Name, bytes, bytes);
-        var refusal = new RpcException(new global::Grpc.Core.Status(StatusCode.Unimplemented,
-            $"the local sidecar does not implement {ServiceName}/{rpc.Name}"));
-        switch (type)
-        {
-            case MethodType.Unary:
-                context.AddUnaryMethod(method, NoMetadata, (_, _, _) => throw refusal);
-                break;
-            case MethodType.ServerStreaming:
-                context.AddServerStreamingMethod(method, NoMetadata, (_, _, _, _) => throw refusal);
-                break;
-            case MethodType.ClientStreaming:
-                context.AddClientStreamingMethod(method, NoMetadata, (_, _, _) => throw refusal);
-                break;
-            default:
-                context.AddDuplexStreamingMethod(method, NoMetadata, (_, _, _, _) => throw refusal);
-                break;
-        }
-    }
-
-    private static Marshaller<T> MarshallerOf<T>() where T : class, IMessage<T>, new()
-    {
-        var parser = new MessageParser<T>(() => new T());
-        return Marshallers.Create(message => message.ToByteArray(), parser.ParseFrom);
     }
 }

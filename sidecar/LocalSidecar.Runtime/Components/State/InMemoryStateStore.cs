@@ -3,7 +3,7 @@ namespace LocalSidecar.Components.State;
 /// <summary><c>state.in-memory</c>: state that lives only in this component instance (so in one sidecar's memory)
 /// and is gone when the sidecar stops. ETags are random UUIDs; supports TTL and atomic transactions.</summary>
 [ComponentType("state.in-memory")]
-public sealed class InMemoryStateStore : ITransactionalStateStore
+public sealed class InMemoryStateStore : ITransactionalStateStore, IKeyListingStateStore
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
@@ -45,6 +45,20 @@ public sealed class InMemoryStateStore : ITransactionalStateStore
 
     public Task TransactAsync(IReadOnlyList<StateWrite> operations, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
         Apply(operations);
+
+    public Task<IReadOnlyList<string>> KeysWithPrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            IReadOnlyList<string> keys = _entries
+                .Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal) && !e.Value.HasExpired(now))
+                .Select(e => e.Key)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            return Task.FromResult(keys);
+        }
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

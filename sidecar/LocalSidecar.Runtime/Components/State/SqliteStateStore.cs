@@ -13,7 +13,7 @@ namespace LocalSidecar.Components.State;
 /// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). Expired rows read
 /// as missing and are deleted every <c>cleanupInterval</c>.</summary>
 [ComponentType("state.sqlite")]
-public sealed partial class SqliteStateStore : ITransactionalStateStore
+public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyListingStateStore
 {
     private const string DefaultTable = "state";
     private const string DefaultMetadataTable = "metadata";
@@ -93,6 +93,25 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore
 
         var expiresAt = reader.IsDBNull(3) ? (DateTimeOffset?)null : SqliteLayout.ParseTimestamp(reader.GetString(3));
         return StateItem.Create(SqliteLayout.Decode(reader.GetString(0), reader.GetBoolean(1)), reader.GetString(2), expiresAt);
+    }
+
+    public async Task<IReadOnlyList<string>> KeysWithPrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await using var connection = await OpenAsync(timeout.Token);
+        await using var command = connection.CreateCommand();
+        // substr rather than LIKE: a key may hold % or _, which LIKE would read as wildcards.
+        command.CommandText = $"""SELECT key FROM "{_table}" WHERE substr(key, 1, length($prefix)) = $prefix AND {NotExpired} ORDER BY key;""";
+        command.Parameters.AddWithValue("$prefix", prefix);
+        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
+        await using var reader = await command.ExecuteReaderAsync(timeout.Token);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(timeout.Token))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 
     public Task SetAsync(StateUpsert upsert, CancellationToken cancellationToken) => WriteAsync([upsert], cancellationToken);

@@ -1,0 +1,142 @@
+using System.Threading.Channels;
+using Dapr.DurableTask.Protobuf;
+
+namespace LocalSidecar.Workflows;
+
+/// <summary>Hands work items to the workers connected on <c>GetWorkItems</c> streams, one stream per item, in turn.
+/// An item waits while no worker is connected; an item whose stream ends before it was completed goes to another
+/// stream (or waits) under a fresh completion token, as daprd re-sends the turn of an aborted actor call.</summary>
+internal sealed class WorkItemDispatcher
+{
+    private readonly Lock _lock = new();
+    private readonly List<WorkerStream> _workers = [];
+    private readonly Queue<PendingWorkItem> _waiting = new();
+    private readonly Dictionary<string, (WorkerStream Worker, PendingWorkItem Item)> _inFlight = new(StringComparer.Ordinal);
+    private int _next;
+
+    public int ConnectedWorkers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _workers.Count;
+            }
+        }
+    }
+
+    public WorkerStream Connect()
+    {
+        var worker = new WorkerStream();
+        lock (_lock)
+        {
+            _workers.Add(worker);
+            while (_waiting.TryDequeue(out var item))
+            {
+                SendLocked(item);
+            }
+        }
+
+        return worker;
+    }
+
+    public void Disconnect(WorkerStream worker)
+    {
+        lock (_lock)
+        {
+            _workers.Remove(worker);
+            worker.Items.Writer.TryComplete();
+            foreach (var (token, (owner, item)) in _inFlight.Where(f => f.Value.Worker == worker).ToList())
+            {
+                _inFlight.Remove(token);
+                SendLocked(item);
+            }
+        }
+    }
+
+    /// <summary>Ends every worker's stream (the sidecar is stopping).</summary>
+    public void CloseAll()
+    {
+        lock (_lock)
+        {
+            foreach (var worker in _workers)
+            {
+                worker.Items.Writer.TryComplete();
+            }
+
+            _workers.Clear();
+        }
+    }
+
+    public void Send(PendingWorkItem item)
+    {
+        lock (_lock)
+        {
+            SendLocked(item);
+        }
+    }
+
+    /// <summary>The item a completion answers, taken out of flight; null when nothing in flight matches (a stale
+    /// token, a duplicate answer, an item given back by a disconnect), which the caller ignores as daprd does. An empty
+    /// token (the JavaScript SDK sends none) matches by <paramref name="matches"/>.</summary>
+    public PendingWorkItem? Complete(string token, Func<PendingWorkItem, bool> matches)
+    {
+        lock (_lock)
+        {
+            if (token.Length == 0)
+            {
+                token = _inFlight.FirstOrDefault(f => matches(f.Value.Item)).Key ?? "";
+            }
+
+            return _inFlight.Remove(token, out var entry) && matches(entry.Item) ? entry.Item : null;
+        }
+    }
+
+    /// <summary>Forgets items for an instance that no longer needs them (purged, or a new generation).</summary>
+    public void Cancel(Func<PendingWorkItem, bool> matches)
+    {
+        lock (_lock)
+        {
+            foreach (var token in _inFlight.Where(f => matches(f.Value.Item)).Select(f => f.Key).ToList())
+            {
+                _inFlight.Remove(token);
+            }
+
+            var keep = _waiting.Where(i => !matches(i)).ToList();
+            _waiting.Clear();
+            keep.ForEach(_waiting.Enqueue);
+        }
+    }
+
+    private void SendLocked(PendingWorkItem item)
+    {
+        while (_workers.Count > 0)
+        {
+            var worker = _workers[_next++ % _workers.Count];
+            var token = Guid.NewGuid().ToString();
+            var workItem = item.Build();
+            workItem.CompletionToken = token;
+            if (worker.Items.Writer.TryWrite(workItem))
+            {
+                _inFlight[token] = (worker, item);
+                return;
+            }
+
+            _workers.Remove(worker);
+        }
+
+        _waiting.Enqueue(item);
+    }
+}
+
+/// <summary>One worker's <c>GetWorkItems</c> stream: the items queued for it.</summary>
+internal sealed class WorkerStream
+{
+    public Channel<WorkItem> Items { get; } = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+}
+
+/// <summary>A workflow turn or an activity to hand to a worker; <see cref="Build"/> makes the item each time it is sent.</summary>
+internal sealed record PendingWorkItem(string InstanceId, int? TaskId, string ExecutionId, Func<WorkItem> Build)
+{
+    public bool IsActivity => TaskId is not null;
+}

@@ -1,0 +1,886 @@
+using System.Collections.Concurrent;
+using Dapr.DurableTask.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using LocalSidecar.Actors;
+using LocalSidecar.Hosting;
+using Microsoft.Extensions.Logging;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
+
+namespace LocalSidecar.Workflows;
+
+/// <summary>
+/// The workflow engine daprd runs for <c>Dapr.Workflow</c>, on this sidecar's app id: instances keep their history and
+/// inbox in the actor state store (<see cref="WorkflowStore"/>); each turn hands the worker the committed history and
+/// the new events, and the worker's answer (actions) is appended to the history and acted on after it is committed:
+/// activities go to a worker, timers are armed, children started, parents told. One turn per instance is in flight.
+/// After a restart every unfinished instance is resumed from what is stored: pending timers re-armed, activities
+/// without a result sent again (at least once, as in daprd), waiting events handed over in a new turn.
+/// </summary>
+public sealed class WorkflowEngine : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, WorkflowInstanceState> _instances = new(StringComparer.Ordinal);
+    private readonly WorkItemDispatcher _dispatcher = new();
+    private readonly WorkflowStore? _store;
+    private readonly SidecarContext _context;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public WorkflowEngine(SidecarContext context, ActorRuntime actors)
+    {
+        _context = context;
+        _time = TimeProvider.System;
+        _logger = context.LoggerFactory.CreateLogger<WorkflowEngine>();
+        var ns = Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } value ? value : "default";
+        ActorType = $"dapr.internal.{ns}.{context.AppId}.workflow";
+        _store = actors.StateStore is { } store ? new WorkflowStore(store, context.AppId, ActorType) : null;
+    }
+
+    /// <summary>daprd's internal actor type for this app's workflows; instance state lives under it.</summary>
+    public string ActorType { get; }
+
+    public int ConnectedWorkers => _dispatcher.ConnectedWorkers;
+
+    private WorkflowStore Store => _store ?? throw WorkflowException.NoActorStateStore();
+
+    /// <summary>Resumes every unfinished instance found in the store (they run once a worker connects).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        var ids = await _store.InstanceIdsAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            await WithInstanceAsync(id, (instance, followUps) =>
+            {
+                Resume(instance, followUps);
+                return Task.CompletedTask;
+            }, cancellationToken);
+        }
+
+        if (ids.Count > 0)
+        {
+            _logger.LogInformation("Workflow engine found {Count} stored workflow instances", ids.Count);
+        }
+    }
+
+    // ---- client operations ----
+
+    public async Task<string> StartInstanceAsync(CreateInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
+        await WithInstanceAsync(id, async (instance, _) =>
+        {
+            if (instance.Exists && !instance.IsCompleted)
+            {
+                throw new WorkflowException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{id}' already exists");
+            }
+
+            if (instance.Exists)
+            {
+                _dispatcher.Cancel(item => item.InstanceId == id);
+                instance.Reset();
+                instance.Generation++;
+            }
+
+            var started = WorkflowInstanceState.NewEvent(Now);
+            started.Router = new TaskRouter { SourceAppID = _context.AppId };
+            started.ExecutionStarted = new ExecutionStartedEvent
+            {
+                Name = request.Name,
+                Version = request.Version,
+                Input = request.Input,
+                WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString() },
+                ScheduledStartTimestamp = request.ScheduledStartTimestamp,
+                ParentTraceContext = request.ParentTraceContext,
+            };
+            started.ExecutionStarted.Tags.Add(request.Tags);
+            await AddToInboxAsync(instance, started);
+        }, cancellationToken);
+
+        if (request.ScheduledStartTimestamp is null)
+        {
+            await WaitAsync(id, status => status != OrchestrationStatus.Pending, false, cancellationToken);
+        }
+
+        return id;
+    }
+
+    public Task<GetInstanceResponse> GetInstanceAsync(string id, bool withPayloads, CancellationToken cancellationToken) =>
+        WithInstanceAsync(id, (instance, _) => Task.FromResult(Describe(instance, withPayloads)), cancellationToken);
+
+    /// <summary>Waits (server-side) until the instance exists with a status <paramref name="done"/> accepts; an
+    /// unknown id waits too, as in daprd, until the caller gives up.</summary>
+    public async Task<GetInstanceResponse> WaitAsync(string id, Func<OrchestrationStatus, bool> done, bool withPayloads, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed = Task.CompletedTask;
+            var answer = await WithInstanceAsync(id, (instance, _) =>
+            {
+                changed = instance.Changed;
+                return Task.FromResult(instance.Exists && done(instance.Status) ? Describe(instance, withPayloads) : null);
+            }, cancellationToken);
+            if (answer is not null)
+            {
+                return answer;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    public static bool IsTerminal(OrchestrationStatus status) =>
+        status is OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
+
+    public Task RaiseEventAsync(string id, string name, string? input, CancellationToken cancellationToken) =>
+        WithInstanceAsync(id, async (instance, _) =>
+        {
+            RequireExists(instance);
+            if (instance.IsCompleted)
+            {
+                return;
+            }
+
+            var raised = WorkflowInstanceState.NewEvent(Now);
+            raised.EventRaised = new EventRaisedEvent { Name = name, Input = input };
+            await AddToInboxAsync(instance, raised);
+        }, cancellationToken);
+
+    /// <summary>Asks the instance to end as Terminated and waits until it has; a finished instance is left as it is.</summary>
+    public async Task TerminateAsync(string id, string? output, bool recursive, bool wait, CancellationToken cancellationToken)
+    {
+        var pending = await WithInstanceAsync(id, async (instance, _) =>
+        {
+            if (!instance.Exists)
+            {
+                throw new WorkflowException(WorkflowErrorKind.NotFound, "failed to submit termination request: no such instance exists");
+            }
+
+            if (instance.IsCompleted)
+            {
+                return false;
+            }
+
+            var terminated = WorkflowInstanceState.NewEvent(Now);
+            terminated.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive };
+            await AddToInboxAsync(instance, terminated);
+            return true;
+        }, cancellationToken);
+        if (pending && wait)
+        {
+            await WaitAsync(id, IsTerminal, false, cancellationToken);
+        }
+    }
+
+    public async Task SuspendAsync(string id, string? reason, bool wait, CancellationToken cancellationToken)
+    {
+        var suspended = WorkflowInstanceState.NewEvent(Now);
+        suspended.ExecutionSuspended = new ExecutionSuspendedEvent { Input = string.IsNullOrEmpty(reason) ? null : reason };
+        if (await AddLifecycleEventAsync(id, suspended, cancellationToken) && wait)
+        {
+            await WaitAsync(id, s => s == OrchestrationStatus.Suspended || IsTerminal(s), false, cancellationToken);
+        }
+    }
+
+    public async Task ResumeAsync(string id, string? reason, bool wait, CancellationToken cancellationToken)
+    {
+        var resumed = WorkflowInstanceState.NewEvent(Now);
+        resumed.ExecutionResumed = new ExecutionResumedEvent { Input = string.IsNullOrEmpty(reason) ? null : reason };
+        if (await AddLifecycleEventAsync(id, resumed, cancellationToken) && wait)
+        {
+            await WaitAsync(id, s => s == OrchestrationStatus.Running || IsTerminal(s), false, cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes a finished instance (and, when <paramref name="recursive"/>, its children first); returns how many
+    /// instances were deleted.</summary>
+    public async Task<int> PurgeAsync(string id, bool recursive, bool force, CancellationToken cancellationToken)
+    {
+        var children = await WithInstanceAsync(id, (instance, _) =>
+        {
+            RequireExists(instance);
+            if (!instance.IsCompleted && !force)
+            {
+                throw new WorkflowException(WorkflowErrorKind.Failed, $"unable to purge workflow '{id}': orchestration has not yet completed");
+            }
+
+            return Task.FromResult(instance.History.Where(e => e.EventTypeCase == EventType.ChildWorkflowInstanceCreated)
+                .Select(e => e.ChildWorkflowInstanceCreated.InstanceId).ToList());
+        }, cancellationToken);
+
+        var deleted = 0;
+        if (recursive)
+        {
+            foreach (var child in children)
+            {
+                try
+                {
+                    deleted += await PurgeAsync(child, recursive, force, cancellationToken);
+                }
+                catch (WorkflowException e) when (e.Kind == WorkflowErrorKind.NotFound)
+                {
+                    // Already purged on its own.
+                }
+            }
+        }
+
+        return deleted + await WithInstanceAsync(id, async (instance, _) =>
+        {
+            if (!instance.Exists)
+            {
+                return 0;
+            }
+
+            _dispatcher.Cancel(item => item.InstanceId == id);
+            await Store.DeleteAsync(instance, CancellationToken.None);
+            instance.SignalChanged();
+            return 1;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string id, CancellationToken cancellationToken) =>
+        WithInstanceAsync(id, (instance, _) => instance.Exists
+            ? Task.FromResult<IReadOnlyList<HistoryEvent>>(instance.History.ToList())
+            : throw new WorkflowException(WorkflowErrorKind.NotFound, $"workflow instance '{id}' not found"), cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListInstanceIdsAsync(CancellationToken cancellationToken) =>
+        Store.InstanceIdsAsync(cancellationToken);
+
+    // ---- worker side ----
+
+    internal WorkerStream ConnectWorker() => _dispatcher.Connect();
+
+    internal void DisconnectWorker(WorkerStream worker) => _dispatcher.Disconnect(worker);
+
+    /// <summary>A worker's answer to a turn. An answer nobody waits for (stale token, instance gone) is ignored.</summary>
+    public async Task CompleteTurnAsync(WorkflowResponse response, CancellationToken cancellationToken)
+    {
+        var item = _dispatcher.Complete(response.CompletionToken, i => !i.IsActivity && i.InstanceId == response.InstanceId);
+        if (item is null)
+        {
+            return;
+        }
+
+        await WithInstanceAsync(item.InstanceId, async (instance, followUps) =>
+        {
+            if (instance.Turn is not { } turn || instance.ExecutionId != item.ExecutionId)
+            {
+                return;
+            }
+
+            await ApplyTurnAsync(instance, turn, response, followUps);
+        }, cancellationToken);
+    }
+
+    public async Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
+    {
+        var item = _dispatcher.Complete(response.CompletionToken, i => i.IsActivity && i.InstanceId == response.InstanceId && i.TaskId == response.TaskId);
+        if (item is null)
+        {
+            return;
+        }
+
+        await WithInstanceAsync(item.InstanceId, async (instance, _) =>
+        {
+            var taskId = item.TaskId!.Value;
+            var scheduled = instance.History.FirstOrDefault(e => e.EventTypeCase == EventType.TaskScheduled && e.EventId == taskId);
+            if (instance.IsCompleted || instance.ExecutionId != item.ExecutionId || scheduled is null
+                || instance.IsResolved(taskId, EventType.TaskCompleted) || instance.IsResolved(taskId, EventType.TaskFailed))
+            {
+                return;
+            }
+
+            var result = WorkflowInstanceState.NewEvent(Now);
+            if (response.FailureDetails is { } failure)
+            {
+                result.TaskFailed = new TaskFailedEvent { TaskScheduledId = taskId, FailureDetails = failure, TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId };
+            }
+            else
+            {
+                result.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = taskId, Result = response.Result, TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId };
+            }
+
+            await AddToInboxAsync(instance, result);
+        }, cancellationToken);
+    }
+
+    // ---- turns ----
+
+    private async Task ApplyTurnAsync(WorkflowInstanceState instance, WorkflowTurn turn, WorkflowResponse response, List<Func<Task>> followUps)
+    {
+        var now = Now;
+        instance.Turn = null;
+        if (response.Version is { } version)
+        {
+            turn.NewEvents[0].WorkflowStarted.Version = version;
+        }
+
+        var parent = instance.StartEvent?.ParentInstance;
+        instance.History.AddRange(turn.NewEvents);
+        instance.Inbox.RemoveRange(0, turn.InboxEventsTaken);
+        instance.CustomStatus = string.IsNullOrEmpty(response.CustomStatus) ? null : response.CustomStatus;
+
+        var activities = new List<HistoryEvent>();
+        var timers = new List<HistoryEvent>();
+        var children = new List<HistoryEvent>();
+        CompleteWorkflowAction? continueAsNew = null;
+        foreach (var action in response.Actions)
+        {
+            if (instance.IsCompleted || continueAsNew is not null)
+            {
+                break;
+            }
+
+            var recorded = WorkflowInstanceState.NewEvent(now, action.Id);
+            switch (action.WorkflowActionTypeCase)
+            {
+                case WorkflowAction.WorkflowActionTypeOneofCase.ScheduleTask:
+                    var task = action.ScheduleTask;
+                    recorded.TaskScheduled = new TaskScheduledEvent { Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId };
+                    activities.Add(recorded);
+                    break;
+                case WorkflowAction.WorkflowActionTypeOneofCase.CreateTimer:
+                    recorded.TimerCreated = TimerCreatedFrom(action.CreateTimer);
+                    timers.Add(recorded);
+                    break;
+                case WorkflowAction.WorkflowActionTypeOneofCase.CreateChildWorkflow:
+                    var child = action.CreateChildWorkflow;
+                    recorded.ChildWorkflowInstanceCreated = new ChildWorkflowInstanceCreatedEvent
+                    {
+                        InstanceId = child.InstanceId is { Length: > 0 } childId ? childId : $"{instance.Id}:{action.Id:x4}",
+                        Name = child.Name,
+                        Version = child.Version,
+                        Input = child.Input,
+                    };
+                    children.Add(recorded);
+                    break;
+                case WorkflowAction.WorkflowActionTypeOneofCase.SendEvent:
+                    var send = action.SendEvent;
+                    recorded.EventSent = new EventSentEvent { InstanceId = send.Instance?.InstanceId ?? "", Name = send.Name, Input = send.Data };
+                    followUps.Add(() => DeliverEventAsync(recorded.EventSent));
+                    break;
+                case WorkflowAction.WorkflowActionTypeOneofCase.TerminateWorkflow:
+                    var terminate = action.TerminateWorkflow;
+                    followUps.Add(() => TerminateAsync(terminate.InstanceId, terminate.Reason, terminate.Recurse, wait: false, _stopping.Token));
+                    continue;
+                case WorkflowAction.WorkflowActionTypeOneofCase.CompleteWorkflow when action.CompleteWorkflow.WorkflowStatus == OrchestrationStatus.ContinuedAsNew:
+                    continueAsNew = action.CompleteWorkflow;
+                    continue;
+                case WorkflowAction.WorkflowActionTypeOneofCase.CompleteWorkflow:
+                    var complete = action.CompleteWorkflow;
+                    recorded.ExecutionCompleted = new ExecutionCompletedEvent
+                    {
+                        WorkflowStatus = complete.WorkflowStatus,
+                        Result = complete.WorkflowStatus == OrchestrationStatus.Completed ? complete.Result : null,
+                        FailureDetails = complete.FailureDetails,
+                    };
+                    break;
+                default:
+                    _logger.LogWarning("Workflow {InstanceId}: action {Action} is not supported by the local sidecar and was ignored", instance.Id, action.WorkflowActionTypeCase);
+                    continue;
+            }
+
+            recorded.Router = new TaskRouter { SourceAppID = _context.AppId };
+            instance.History.Add(recorded);
+        }
+
+        if (continueAsNew is not null)
+        {
+            StartNewGeneration(instance, continueAsNew);
+            activities.Clear();
+            timers.Clear();
+            children.Clear();
+        }
+
+        await Store.SaveAsync(instance, CancellationToken.None);
+
+        foreach (var scheduled in activities)
+        {
+            SendActivity(instance, scheduled);
+        }
+
+        foreach (var timer in timers)
+        {
+            ArmTimer(instance, timer);
+        }
+
+        foreach (var created in children)
+        {
+            followUps.Add(() => StartChildAsync(instance.Id, instance.ExecutionId, instance.Started!.Name, created));
+        }
+
+        if (instance.Completed is { } completed)
+        {
+            Finish(instance, turn, completed, parent, followUps);
+        }
+
+        instance.SignalChanged();
+        ScheduleTurn(instance);
+    }
+
+    private void Finish(WorkflowInstanceState instance, WorkflowTurn turn, ExecutionCompletedEvent completed, ParentInstanceInfo? parent, List<Func<Task>> followUps)
+    {
+        instance.CancelTimers();
+        var id = instance.Id;
+        _dispatcher.Cancel(item => item.InstanceId == id);
+        if (parent is not null)
+        {
+            followUps.Add(() => NotifyParentAsync(parent, completed));
+        }
+
+        var terminate = turn.NewEvents.LastOrDefault(e => e.EventTypeCase == EventType.ExecutionTerminated)?.ExecutionTerminated;
+        if (terminate is { Recurse: true })
+        {
+            foreach (var child in UnfinishedChildren(instance))
+            {
+                followUps.Add(() => TerminateIfExistsAsync(child, terminate.Input));
+            }
+        }
+    }
+
+    private static List<string> UnfinishedChildren(WorkflowInstanceState instance) =>
+        instance.History.Where(e => e.EventTypeCase == EventType.ChildWorkflowInstanceCreated
+                && !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceCompleted)
+                && !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceFailed))
+            .Select(e => e.ChildWorkflowInstanceCreated.InstanceId)
+            .ToList();
+
+    /// <summary>Continue-as-new: the history is replaced by a new start event (same name and parent, the new input, a
+    /// new execution id) followed by the events the worker carried over, and the new generation runs at once.</summary>
+    private void StartNewGeneration(WorkflowInstanceState instance, CompleteWorkflowAction action)
+    {
+        var previous = instance.Started!;
+        var id = instance.Id;
+        _dispatcher.Cancel(item => item.InstanceId == id);
+        var waiting = instance.Inbox.ToList();
+        instance.Reset();
+        instance.Generation++;
+        var started = WorkflowInstanceState.NewEvent(Now);
+        started.Router = new TaskRouter { SourceAppID = _context.AppId };
+        started.ExecutionStarted = new ExecutionStartedEvent
+        {
+            Name = previous.Name,
+            Version = action.NewVersion is { Length: > 0 } newVersion ? newVersion : previous.Version,
+            Input = action.Result,
+            WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString() },
+            ParentInstance = previous.ParentInstance,
+        };
+        instance.Inbox.Add(started);
+        instance.Inbox.AddRange(action.CarryoverEvents);
+        instance.Inbox.AddRange(waiting);
+    }
+
+    /// <summary>Hands the instance's next turn to a worker when events wait and no turn is in flight.</summary>
+    private void ScheduleTurn(WorkflowInstanceState instance)
+    {
+        if (instance.Turn is not null || instance.Inbox.Count == 0 || instance.IsCompleted)
+        {
+            return;
+        }
+
+        if (instance.Inbox[0].ExecutionStarted?.ScheduledStartTimestamp is { } startAt && startAt.ToDateTimeOffset() > Now)
+        {
+            ArmScheduledStart(instance, startAt.ToDateTimeOffset());
+            return;
+        }
+
+        var workflowStarted = WorkflowInstanceState.NewEvent(Now);
+        workflowStarted.WorkflowStarted = new WorkflowStartedEvent();
+        var newEvents = new List<HistoryEvent>(instance.Inbox.Count + 1) { workflowStarted };
+        newEvents.AddRange(instance.Inbox);
+        instance.Turn = new WorkflowTurn(newEvents, instance.Inbox.Count);
+        var request = new WorkflowRequest { InstanceId = instance.Id, ExecutionId = instance.ExecutionId };
+        request.PastEvents.Add(instance.History);
+        request.NewEvents.Add(newEvents);
+        _dispatcher.Send(new PendingWorkItem(instance.Id, null, instance.ExecutionId, () => new WorkItem { WorkflowRequest = request.Clone() }));
+    }
+
+    private async Task AddToInboxAsync(WorkflowInstanceState instance, HistoryEvent e)
+    {
+        instance.Inbox.Add(e);
+        await Store.SaveAsync(instance, CancellationToken.None);
+        instance.SignalChanged();
+        ScheduleTurn(instance);
+    }
+
+    private async Task<bool> AddLifecycleEventAsync(string id, HistoryEvent e, CancellationToken cancellationToken) =>
+        await WithInstanceAsync(id, async (instance, _) =>
+        {
+            RequireExists(instance);
+            if (instance.IsCompleted)
+            {
+                return false;
+            }
+
+            await AddToInboxAsync(instance, e);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Re-arms what a stored, unfinished instance was waiting for (after a restart).</summary>
+    private void Resume(WorkflowInstanceState instance, List<Func<Task>> followUps)
+    {
+        if (!instance.Exists)
+        {
+            return;
+        }
+
+        if (instance.IsCompleted)
+        {
+            if (instance.Started?.ParentInstance is { } parent)
+            {
+                var completed = instance.Completed!;
+                followUps.Add(() => NotifyParentAsync(parent, completed));
+            }
+
+            return;
+        }
+
+        foreach (var e in instance.History)
+        {
+            switch (e.EventTypeCase)
+            {
+                case EventType.TimerCreated when !instance.IsResolved(e.EventId, EventType.TimerFired):
+                    ArmTimer(instance, e);
+                    break;
+                case EventType.TaskScheduled when !instance.IsResolved(e.EventId, EventType.TaskCompleted) && !instance.IsResolved(e.EventId, EventType.TaskFailed):
+                    SendActivity(instance, e);
+                    break;
+                case EventType.ChildWorkflowInstanceCreated when !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceCompleted)
+                    && !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceFailed):
+                    var (parentId, executionId, name) = (instance.Id, instance.ExecutionId, instance.Started!.Name);
+                    followUps.Add(() => StartChildAsync(parentId, executionId, name, e));
+                    break;
+            }
+        }
+
+        ScheduleTurn(instance);
+    }
+
+    // ---- side effects ----
+
+    private void SendActivity(WorkflowInstanceState instance, HistoryEvent scheduled)
+    {
+        var request = new ActivityRequest
+        {
+            Name = scheduled.TaskScheduled.Name,
+            Version = scheduled.TaskScheduled.Version,
+            Input = scheduled.TaskScheduled.Input,
+            WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = instance.Id },
+            TaskId = scheduled.EventId,
+            TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId,
+        };
+        _dispatcher.Send(new PendingWorkItem(instance.Id, scheduled.EventId, instance.ExecutionId, () => new WorkItem { ActivityRequest = request.Clone() }));
+    }
+
+    private void ArmTimer(WorkflowInstanceState instance, HistoryEvent created)
+    {
+        var timerId = created.EventId;
+        var fireAt = created.TimerCreated.FireAt;
+        var (id, executionId) = (instance.Id, instance.ExecutionId);
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        instance.Timers[timerId] = cancel;
+        _ = Task.Run(async () =>
+        {
+            if (!await DelayUntilAsync(fireAt.ToDateTimeOffset(), cancel.Token))
+            {
+                return;
+            }
+
+            await RunFollowUpAsync(() => WithInstanceAsync(id, async (current, _) =>
+            {
+                if (current.IsCompleted || current.ExecutionId != executionId || current.IsResolved(timerId, EventType.TimerFired))
+                {
+                    return;
+                }
+
+                current.Timers.Remove(timerId);
+                var fired = WorkflowInstanceState.NewEvent(Now);
+                fired.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = fireAt };
+                await AddToInboxAsync(current, fired);
+            }, _stopping.Token));
+        });
+    }
+
+    private void ArmScheduledStart(WorkflowInstanceState instance, DateTimeOffset startAt)
+    {
+        const int ScheduledStartTimer = int.MinValue;
+        if (instance.Timers.ContainsKey(ScheduledStartTimer))
+        {
+            return;
+        }
+
+        var id = instance.Id;
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        instance.Timers[ScheduledStartTimer] = cancel;
+        _ = Task.Run(async () =>
+        {
+            if (await DelayUntilAsync(startAt, cancel.Token))
+            {
+                await RunFollowUpAsync(() => WithInstanceAsync(id, (current, _) =>
+                {
+                    current.Timers.Remove(ScheduledStartTimer);
+                    ScheduleTurn(current);
+                    return Task.CompletedTask;
+                }, _stopping.Token));
+            }
+        });
+    }
+
+    private Task StartChildAsync(string parentId, string parentExecutionId, string parentName, HistoryEvent created) =>
+        WithInstanceAsync(created.ChildWorkflowInstanceCreated.InstanceId, async (child, _) =>
+        {
+            var ownParent = child.StartEvent?.ParentInstance?.WorkflowInstance;
+            if (child.Exists && ownParent?.InstanceId == parentId && ownParent.ExecutionId == parentExecutionId)
+            {
+                return; // already started (resumed after a restart)
+            }
+
+            if (child.Exists && !child.IsCompleted)
+            {
+                _logger.LogWarning("Workflow {ParentId} asked for child {ChildId}, which is already running for another parent", parentId, child.Id);
+                return;
+            }
+
+            if (child.Exists)
+            {
+                child.Reset();
+                child.Generation++;
+            }
+
+            var info = created.ChildWorkflowInstanceCreated;
+            var started = WorkflowInstanceState.NewEvent(Now);
+            started.Router = new TaskRouter { SourceAppID = _context.AppId };
+            started.ExecutionStarted = new ExecutionStartedEvent
+            {
+                Name = info.Name,
+                Version = info.Version,
+                Input = info.Input,
+                WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = child.Id, ExecutionId = Guid.NewGuid().ToString() },
+                ParentInstance = new ParentInstanceInfo
+                {
+                    TaskScheduledId = created.EventId,
+                    Name = parentName,
+                    WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = parentId, ExecutionId = parentExecutionId },
+                    AppID = _context.AppId,
+                },
+            };
+            await AddToInboxAsync(child, started);
+        }, _stopping.Token);
+
+    private Task NotifyParentAsync(ParentInstanceInfo parent, ExecutionCompletedEvent completed) =>
+        WithInstanceAsync(parent.WorkflowInstance.InstanceId, async (instance, _) =>
+        {
+            var taskId = parent.TaskScheduledId;
+            if (!instance.Exists || instance.IsCompleted || instance.ExecutionId != parent.WorkflowInstance.ExecutionId
+                || instance.IsResolved(taskId, EventType.ChildWorkflowInstanceCompleted) || instance.IsResolved(taskId, EventType.ChildWorkflowInstanceFailed))
+            {
+                return;
+            }
+
+            var result = WorkflowInstanceState.NewEvent(Now);
+            if (completed.WorkflowStatus == OrchestrationStatus.Completed)
+            {
+                result.ChildWorkflowInstanceCompleted = new ChildWorkflowInstanceCompletedEvent { TaskScheduledId = taskId, Result = completed.Result };
+            }
+            else
+            {
+                result.ChildWorkflowInstanceFailed = new ChildWorkflowInstanceFailedEvent
+                {
+                    TaskScheduledId = taskId,
+                    FailureDetails = completed.FailureDetails ?? new TaskFailureDetails
+                    {
+                        ErrorType = completed.WorkflowStatus.ToString(),
+                        ErrorMessage = $"the child workflow ended {completed.WorkflowStatus.ToString().ToUpperInvariant()}",
+                    },
+                };
+            }
+
+            await AddToInboxAsync(instance, result);
+        }, _stopping.Token);
+
+    private async Task TerminateIfExistsAsync(string id, string? output)
+    {
+        try
+        {
+            await TerminateAsync(id, output, recursive: true, wait: false, _stopping.Token);
+        }
+        catch (WorkflowException e) when (e.Kind == WorkflowErrorKind.NotFound)
+        {
+            // A child that was never started has nothing to terminate.
+        }
+    }
+
+    private Task DeliverEventAsync(EventSentEvent sent) =>
+        WithInstanceAsync(sent.InstanceId, async (instance, _) =>
+        {
+            if (!instance.Exists || instance.IsCompleted)
+            {
+                return;
+            }
+
+            var raised = WorkflowInstanceState.NewEvent(Now);
+            raised.EventRaised = new EventRaisedEvent { Name = sent.Name, Input = sent.Input };
+            await AddToInboxAsync(instance, raised);
+        }, _stopping.Token);
+
+    // ---- plumbing ----
+
+    /// <summary>Runs <paramref name="action"/> with the instance loaded and its gate held, then, with the gate released,
+    /// the follow-ups it queued (work on other instances, so that no two gates are ever held at once). If the action
+    /// fails, the instance is reloaded from the store next time: memory never runs ahead of what was committed.</summary>
+    private async Task<T> WithInstanceAsync<T>(string id, Func<WorkflowInstanceState, List<Func<Task>>, Task<T>> action, CancellationToken cancellationToken)
+    {
+        var store = Store;
+        var instance = _instances.GetOrAdd(id, static i => new WorkflowInstanceState(i));
+        var followUps = new List<Func<Task>>();
+        T result;
+        await instance.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!instance.Loaded)
+            {
+                await store.LoadAsync(instance, cancellationToken);
+            }
+
+            result = await action(instance, followUps);
+        }
+        catch
+        {
+            instance.Loaded = false;
+            throw;
+        }
+        finally
+        {
+            instance.Gate.Release();
+        }
+
+        foreach (var followUp in followUps)
+        {
+            await RunFollowUpAsync(followUp);
+        }
+
+        return result;
+    }
+
+    private async Task WithInstanceAsync(string id, Func<WorkflowInstanceState, List<Func<Task>>, Task> action, CancellationToken cancellationToken) =>
+        await WithInstanceAsync(id, async (instance, followUps) =>
+        {
+            await action(instance, followUps);
+            return true;
+        }, cancellationToken);
+
+    private async Task RunFollowUpAsync(Func<Task> followUp)
+    {
+        try
+        {
+            await followUp();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // What a follow-up failed to do is done again when the instances are resumed from the store.
+            _logger.LogError(e, "Workflow engine: a follow-up step failed");
+        }
+    }
+
+    private static void RequireExists(WorkflowInstanceState instance)
+    {
+        if (!instance.Exists)
+        {
+            throw WorkflowException.NoSuchInstance();
+        }
+    }
+
+    private GetInstanceResponse Describe(WorkflowInstanceState instance, bool withPayloads)
+    {
+        if (!instance.Exists)
+        {
+            return new GetInstanceResponse { Exists = false };
+        }
+
+        var started = instance.Started;
+        var state = new WorkflowState
+        {
+            InstanceId = instance.Id,
+            Name = started?.Name ?? "",
+            Version = started?.Version ?? "",
+            WorkflowStatus = instance.Status,
+            CreatedTimestamp = instance.History.FirstOrDefault(e => e.EventTypeCase == EventType.ExecutionStarted)?.Timestamp,
+            LastUpdatedTimestamp = instance.History.LastOrDefault()?.Timestamp,
+            StartedAt = instance.History.FirstOrDefault()?.Timestamp,
+        };
+        if (withPayloads)
+        {
+            state.Input = started?.Input;
+            state.Output = instance.Completed?.Result;
+            state.CustomStatus = instance.CustomStatus;
+            state.FailureDetails = instance.Completed?.FailureDetails;
+        }
+
+        return new GetInstanceResponse { Exists = true, WorkflowState = state };
+    }
+
+    private static TimerCreatedEvent TimerCreatedFrom(CreateTimerAction action)
+    {
+        var created = new TimerCreatedEvent { FireAt = action.FireAt };
+        if (action.HasName)
+        {
+            created.Name = action.Name;
+        }
+
+        switch (action.OriginCase)
+        {
+            case CreateTimerAction.OriginOneofCase.CreateTimer: created.CreateTimer = action.CreateTimer; break;
+            case CreateTimerAction.OriginOneofCase.ExternalEvent: created.ExternalEvent = action.ExternalEvent; break;
+            case CreateTimerAction.OriginOneofCase.ActivityRetry: created.ActivityRetry = action.ActivityRetry; break;
+            case CreateTimerAction.OriginOneofCase.ChildWorkflowRetry: created.ChildWorkflowRetry = action.ChildWorkflowRetry; break;
+        }
+
+        return created;
+    }
+
+    /// <summary>False when cancelled. Waits in steps, since a wait may be years long (indefinite waits use 9999-12-31).</summary>
+    private async Task<bool> DelayUntilAsync(DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var left = due - Now; left > TimeSpan.Zero; left = due - Now)
+            {
+                await Task.Delay(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), _time, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private DateTimeOffset Now => _time.GetUtcNow();
+
+    public bool IsStopping => _stopping.IsCancellationRequested;
+
+    /// <summary>Stops timers and follow-ups and ends the workers' streams.</summary>
+    public void Stop()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+
+        _dispatcher.CloseAll();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+}
