@@ -87,6 +87,11 @@ public static class MetadataApi
             result["actors"] = Counts();
         }
 
+        if (metadata.ConnectedWorkflowWorkers > 0)
+        {
+            result["workflows"] = new JsonObject { ["connectedWorkers"] = metadata.ConnectedWorkflowWorkers };
+        }
+
         result["actorRuntime"] = new JsonObject
         {
             ["runtimeStatus"] = metadata.ActorRuntimeStatus,

@@ -261,6 +261,7 @@ public sealed class Sidecar : IAsyncDisposable
         app.MapActorsApi();
         app.MapInternalActorsApi();
         app.MapInternalInvokeApi();
+        app.MapWorkflowsApi();
         app.MapGrpcService<DaprGrpcService>();
         app.MapGrpcService<WorkflowGrpcService>();
         app.MapGrpcService<ReflectionV1ServiceImpl>();

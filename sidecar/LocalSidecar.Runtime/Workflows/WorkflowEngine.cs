@@ -69,7 +69,9 @@ public sealed class WorkflowEngine : IAsyncDisposable
 
     // ---- client operations ----
 
-    public async Task<string> StartInstanceAsync(CreateInstanceRequest request, CancellationToken cancellationToken)
+    /// <summary>Creates the instance; with <paramref name="waitForStart"/> (the gRPC API) waits, as daprd does, until a
+    /// worker has run its first turn unless it has a start time.</summary>
+    public async Task<string> StartInstanceAsync(CreateInstanceRequest request, bool waitForStart, CancellationToken cancellationToken)
     {
         var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
         await WithInstanceAsync(id, async (instance, _) =>
@@ -101,7 +103,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
             await AddToInboxAsync(instance, started);
         }, cancellationToken);
 
-        if (request.ScheduledStartTimestamp is null)
+        if (waitForStart && request.ScheduledStartTimestamp is null)
         {
             await WaitAsync(id, status => status != OrchestrationStatus.Pending, false, cancellationToken);
         }

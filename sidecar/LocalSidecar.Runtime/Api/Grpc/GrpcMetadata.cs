@@ -26,6 +26,7 @@ public static class GrpcMetadata
                 Placement = metadata.ActorRuntimeStatus == "RUNNING" ? "placement: connected" : "placement: disconnected",
                 ActiveActors = { metadata.ActiveActors.Select(a => new ActiveActorsCount { Type = a.Type, Count = a.Count }) },
             },
+            Workflows = new MetadataWorkflows { ConnectedWorkers = metadata.ConnectedWorkflowWorkers },
         };
         foreach (var component in metadata.Components)
         {

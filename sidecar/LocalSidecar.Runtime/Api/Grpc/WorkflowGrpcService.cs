@@ -14,7 +14,7 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine)
     public Task<Empty> Hello(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
 
     public Task<CreateInstanceResponse> StartInstance(CreateInstanceRequest request, ServerCallContext context) =>
-        Run(async () => new CreateInstanceResponse { InstanceId = await engine.StartInstanceAsync(request, context.CancellationToken) });
+        Run(async () => new CreateInstanceResponse { InstanceId = await engine.StartInstanceAsync(request, waitForStart: true, context.CancellationToken) });
 
     public Task<GetInstanceResponse> GetInstance(GetInstanceRequest request, ServerCallContext context) =>
         Run(() => engine.GetInstanceAsync(request.InstanceId, request.GetInputsAndOutputs, context.CancellationToken));

@@ -2,6 +2,7 @@ using LocalSidecar.Actors;
 using LocalSidecar.Components;
 using LocalSidecar.Hosting;
 using LocalSidecar.Messaging;
+using LocalSidecar.Workflows;
 
 namespace LocalSidecar.Api.Universal;
 
@@ -16,14 +17,15 @@ public sealed record SidecarMetadata(
     IReadOnlyList<ActiveActorCount> ActiveActors,
     bool HasHostedActorTypes,
     string ActorRuntimeStatus,
-    bool ActorHostReady);
+    bool ActorHostReady,
+    int ConnectedWorkflowWorkers);
 
 public sealed record ComponentMetadata(string Name, string Type, string Version, IReadOnlyList<string> Capabilities);
 
 public sealed record ActiveActorCount(string Type, int Count);
 
 /// <summary>The metadata API's semantics for both front ends: a snapshot of the sidecar, and attributes set by the app.</summary>
-public sealed class MetadataOperations(SidecarContext context, SubscriptionManager messaging, ActorRuntime actors)
+public sealed class MetadataOperations(SidecarContext context, SubscriptionManager messaging, ActorRuntime actors, WorkflowEngine workflows)
 {
     public const string RuntimeVersion = "1.16.0-local";
 
@@ -41,7 +43,7 @@ public sealed class MetadataOperations(SidecarContext context, SubscriptionManag
         var counts = actors.ActiveCounts;
         var types = actors.Config.Entities.Union(counts.Keys, StringComparer.Ordinal).ToList();
         return new SidecarMetadata(context.AppId, RuntimeVersion, components, messaging.Subscriptions.ToList(), extended, context.Options,
-            types.Select(t => new ActiveActorCount(t, counts.GetValueOrDefault(t))).ToList(), types.Count > 0, actors.RuntimeStatus, actors.HostReady);
+            types.Select(t => new ActiveActorCount(t, counts.GetValueOrDefault(t))).ToList(), types.Count > 0, actors.RuntimeStatus, actors.HostReady, workflows.ConnectedWorkers);
     }
 
     /// <summary>An empty key is ignored, as daprd ignores it.</summary>
