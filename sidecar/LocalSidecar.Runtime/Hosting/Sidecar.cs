@@ -92,7 +92,7 @@ public sealed class Sidecar : IAsyncDisposable
 
             (app, var listeners) = Build(context);
             await app.StartAsync(cancellationToken);
-            await app.Services.GetRequiredService<WorkflowEngine>().StartAsync(cancellationToken);
+            await app.Services.GetRequiredService<WorkflowEngine>().JoinAsync(context, app.Services.GetRequiredService<ActorRuntime>().StateStore, cancellationToken);
             context.HttpPort = listeners.Http.IPEndPoint!.Port;
             context.GrpcPort = listeners.Grpc.IPEndPoint!.Port;
             context.InternalPort = listeners.Internal.IPEndPoint!.Port;
@@ -151,7 +151,7 @@ public sealed class Sidecar : IAsyncDisposable
         _logger.LogInformation("Sidecar for app {AppId} shutting down", AppId);
         await _stopping.CancelAsync();
         await _app.Services.GetRequiredService<ActorRuntime>().DrainAsync();
-        _app.Services.GetRequiredService<WorkflowEngine>().Stop();
+        await _app.Services.GetRequiredService<WorkflowEngine>().LeaveAsync(_context);
         await _registration.DisposeAsync();
         await _messaging.DisposeAsync();
         using (var grace = new CancellationTokenSource(_context.Options.GracefulShutdown))
@@ -220,7 +220,8 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<MetadataOperations>();
         builder.Services.AddSingleton<AppForwarder>();
         builder.Services.AddSingleton<ServiceInvoker>();
-        builder.Services.AddSingleton<WorkflowEngine>();
+        // Registered as an instance, so that no sidecar's container disposes what the app's other replicas share.
+        builder.Services.AddSingleton(context.Options.Environment.Shared(context.AppId, () => new WorkflowEngine(context.AppId, context.LoggerFactory)));
         AddGrpcApi(builder.Services);
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 

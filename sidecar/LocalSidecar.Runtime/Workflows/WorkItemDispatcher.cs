@@ -14,20 +14,18 @@ internal sealed class WorkItemDispatcher
     private readonly Dictionary<string, (WorkerStream Worker, PendingWorkItem Item)> _inFlight = new(StringComparer.Ordinal);
     private int _next;
 
-    public int ConnectedWorkers
+    /// <summary>The workers connected through <paramref name="sidecar"/>.</summary>
+    public int ConnectedWorkers(object sidecar)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                return _workers.Count;
-            }
+            return _workers.Count(w => w.Sidecar == sidecar);
         }
     }
 
-    public WorkerStream Connect()
+    public WorkerStream Connect(object sidecar)
     {
-        var worker = new WorkerStream();
+        var worker = new WorkerStream(sidecar);
         lock (_lock)
         {
             _workers.Add(worker);
@@ -54,17 +52,16 @@ internal sealed class WorkItemDispatcher
         }
     }
 
-    /// <summary>Ends every worker's stream (the sidecar is stopping).</summary>
-    public void CloseAll()
+    /// <summary>Ends the streams of the workers connected through <paramref name="sidecar"/> (it is stopping); each
+    /// stream's handler then disconnects its worker, which gives back what it had in flight.</summary>
+    public void CloseAll(object sidecar)
     {
         lock (_lock)
         {
-            foreach (var worker in _workers)
+            foreach (var worker in _workers.Where(w => w.Sidecar == sidecar))
             {
                 worker.Items.Writer.TryComplete();
             }
-
-            _workers.Clear();
         }
     }
 
@@ -129,9 +126,11 @@ internal sealed class WorkItemDispatcher
     }
 }
 
-/// <summary>One worker's <c>GetWorkItems</c> stream: the items queued for it.</summary>
-internal sealed class WorkerStream
+/// <summary>One worker's <c>GetWorkItems</c> stream, opened through <see cref="Sidecar"/>: the items queued for it.</summary>
+internal sealed class WorkerStream(object sidecar)
 {
+    public object Sidecar { get; } = sidecar;
+
     public Channel<WorkItem> Items { get; } = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
 }
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using LocalSidecar.Actors;
-using LocalSidecar.Hosting;
+using LocalSidecar.Components.State;
 using Microsoft.Extensions.Logging;
 using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
@@ -16,42 +15,103 @@ namespace LocalSidecar.Workflows;
 /// After a restart every unfinished instance is resumed from what is stored: pending timers re-armed, activities
 /// without a result sent again (at least once, as in daprd), waiting events handed over in a new turn.
 /// </summary>
-public sealed class WorkflowEngine : IAsyncDisposable
+public sealed class WorkflowEngine : IDisposable
 {
     private readonly ConcurrentDictionary<string, WorkflowInstanceState> _instances = new(StringComparer.Ordinal);
     private readonly WorkItemDispatcher _dispatcher = new();
-    private readonly WorkflowStore? _store;
-    private readonly SidecarContext _context;
+    private readonly Dictionary<object, WorkflowStore?> _members = [];
+    private readonly SemaphoreSlim _membership = new(1, 1);
+    private readonly string _appId;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stopping = new();
+    private CancellationTokenSource _stopping = new();
+    private bool _resumed;
 
-    public WorkflowEngine(SidecarContext context, ActorRuntime actors)
+    /// <summary>One engine per app id serves every sidecar of that app in a process (the runner's replicas): they share
+    /// the instances and hand work items to all of the app's connected workers, one worker per item.</summary>
+    public WorkflowEngine(string appId, ILoggerFactory loggerFactory)
     {
-        _context = context;
+        _appId = appId;
         _time = TimeProvider.System;
-        _logger = context.LoggerFactory.CreateLogger<WorkflowEngine>();
+        _logger = loggerFactory.CreateLogger<WorkflowEngine>();
         var ns = Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } value ? value : "default";
-        ActorType = $"dapr.internal.{ns}.{context.AppId}.workflow";
-        _store = actors.StateStore is { } store ? new WorkflowStore(store, context.AppId, ActorType) : null;
+        ActorType = $"dapr.internal.{ns}.{appId}.workflow";
     }
 
     /// <summary>daprd's internal actor type for this app's workflows; instance state lives under it.</summary>
     public string ActorType { get; }
 
-    public int ConnectedWorkers => _dispatcher.ConnectedWorkers;
+    /// <summary>The app's workers connected through <paramref name="sidecar"/>, as its metadata shows them.</summary>
+    public int ConnectedWorkers(object sidecar) => _dispatcher.ConnectedWorkers(sidecar);
 
-    private WorkflowStore Store => _store ?? throw WorkflowException.NoActorStateStore();
-
-    /// <summary>Resumes every unfinished instance found in the store (they run once a worker connects).</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The first member sidecar's actor state store (replicas are configured alike).</summary>
+    private WorkflowStore Store
     {
-        if (_store is null)
+        get
         {
-            return;
+            lock (_members)
+            {
+                return _members.Values.FirstOrDefault(s => s is not null) ?? throw WorkflowException.NoActorStateStore();
+            }
         }
+    }
 
-        var ids = await _store.InstanceIdsAsync(cancellationToken);
+    /// <summary>A sidecar starts serving this engine with its actor state store (null when it has none). The first
+    /// member with a store resumes every unfinished instance found in it (they run once a worker connects).</summary>
+    public async Task JoinAsync(object sidecar, ITransactionalStateStore? actorStateStore, CancellationToken cancellationToken)
+    {
+        await _membership.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_members)
+            {
+                _members[sidecar] = actorStateStore is null ? null : new WorkflowStore(actorStateStore, _appId, ActorType);
+            }
+
+            if (actorStateStore is not null && !_resumed)
+            {
+                _resumed = true;
+                await ResumeStoredInstancesAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _membership.Release();
+        }
+    }
+
+    /// <summary>A sidecar stops: the streams of its workers end (what they had in flight goes to other workers or
+    /// waits). When the last member leaves, the engine stops its timers and forgets what it held in memory.</summary>
+    public async Task LeaveAsync(object sidecar)
+    {
+        await _membership.WaitAsync();
+        try
+        {
+            _dispatcher.CloseAll(sidecar);
+            lock (_members)
+            {
+                _members.Remove(sidecar);
+                if (_members.Count > 0)
+                {
+                    return;
+                }
+            }
+
+            await _stopping.CancelAsync();
+            _stopping.Dispose();
+            _stopping = new CancellationTokenSource();
+            _instances.Clear();
+            _resumed = false;
+        }
+        finally
+        {
+            _membership.Release();
+        }
+    }
+
+    private async Task ResumeStoredInstancesAsync(CancellationToken cancellationToken)
+    {
+        var ids = await Store.InstanceIdsAsync(cancellationToken);
         foreach (var id in ids)
         {
             await WithInstanceAsync(id, (instance, followUps) =>
@@ -63,7 +123,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
 
         if (ids.Count > 0)
         {
-            _logger.LogInformation("Workflow engine found {Count} stored workflow instances", ids.Count);
+            _logger.LogInformation("Workflow engine for app {AppId} found {Count} stored workflow instances", _appId, ids.Count);
         }
     }
 
@@ -89,7 +149,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
             }
 
             var started = WorkflowInstanceState.NewEvent(Now);
-            started.Router = new TaskRouter { SourceAppID = _context.AppId };
+            started.Router = new TaskRouter { SourceAppID = _appId };
             started.ExecutionStarted = new ExecutionStartedEvent
             {
                 Name = request.Name,
@@ -254,7 +314,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
 
     // ---- worker side ----
 
-    internal WorkerStream ConnectWorker() => _dispatcher.Connect();
+    internal WorkerStream ConnectWorker(object sidecar) => _dispatcher.Connect(sidecar);
 
     internal void DisconnectWorker(WorkerStream worker) => _dispatcher.Disconnect(worker);
 
@@ -386,7 +446,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
                     continue;
             }
 
-            recorded.Router = new TaskRouter { SourceAppID = _context.AppId };
+            recorded.Router = new TaskRouter { SourceAppID = _appId };
             instance.History.Add(recorded);
         }
 
@@ -462,7 +522,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
         instance.Reset();
         instance.Generation++;
         var started = WorkflowInstanceState.NewEvent(Now);
-        started.Router = new TaskRouter { SourceAppID = _context.AppId };
+        started.Router = new TaskRouter { SourceAppID = _appId };
         started.ExecutionStarted = new ExecutionStartedEvent
         {
             Name = previous.Name,
@@ -655,7 +715,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
 
             var info = created.ChildWorkflowInstanceCreated;
             var started = WorkflowInstanceState.NewEvent(Now);
-            started.Router = new TaskRouter { SourceAppID = _context.AppId };
+            started.Router = new TaskRouter { SourceAppID = _appId };
             started.ExecutionStarted = new ExecutionStartedEvent
             {
                 Name = info.Name,
@@ -667,7 +727,7 @@ public sealed class WorkflowEngine : IAsyncDisposable
                     TaskScheduledId = created.EventId,
                     Name = parentName,
                     WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = parentId, ExecutionId = parentExecutionId },
-                    AppID = _context.AppId,
+                    AppID = _appId,
                 },
             };
             await AddToInboxAsync(child, started);
@@ -867,22 +927,10 @@ public sealed class WorkflowEngine : IAsyncDisposable
 
     private DateTimeOffset Now => _time.GetUtcNow();
 
-    public bool IsStopping => _stopping.IsCancellationRequested;
-
-    /// <summary>Stops timers and follow-ups and ends the workers' streams.</summary>
-    public void Stop()
+    public void Dispose()
     {
-        if (!_stopping.IsCancellationRequested)
-        {
-            _stopping.Cancel();
-        }
-
-        _dispatcher.CloseAll();
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Stop();
-        return ValueTask.CompletedTask;
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _membership.Dispose();
     }
 }

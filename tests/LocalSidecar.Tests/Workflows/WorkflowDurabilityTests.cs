@@ -4,9 +4,10 @@ using Sidecart.Testing;
 
 namespace LocalSidecar.Tests.Workflows;
 
-/// <summary>Workflows survive SIGKILL of the app and its sidecar: a workflow waiting at once on a durable timer, an
-/// external event and a running activity is resumed from the SQLite actor store when the runner is started again.
-/// The app is <c>tests/apps/WorkflowTestApp</c> (Dapr.Workflow), a real process under the real runner CLI.</summary>
+/// <summary>Workflows survive SIGKILL: of the app and its sidecar (a workflow waiting at once on a durable timer, an
+/// external event and a running activity is resumed from the SQLite actor store when the runner is started again), and
+/// of one of two replicas of the app (its work goes to the other). The app is <c>tests/apps/WorkflowTestApp</c>
+/// (Dapr.Workflow), real processes under the real runner CLI.</summary>
 public sealed class WorkflowDurabilityTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -18,7 +19,103 @@ public sealed class WorkflowDurabilityTests : IDisposable
     public async Task A_workflow_killed_with_its_app_and_sidecar_completes_after_a_restart_without_rerunning_finished_activities()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process tree");
-        var journal = Path.Combine(_folder.Path, "journal.txt");
+        string[] run = WriteSystem();
+
+        const string id = "durable-1";
+        using (var first = RunnerProcess.Start(run))
+        {
+            using var dapr = await ConnectedAsync(first);
+            using var start = await dapr.PostAsync("/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID=" + id, JsonContent.Create("go"), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+            await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)), lines => lines.Any(l => l.StartsWith("slow-start", StringComparison.Ordinal)),
+                "the slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
+            await first.KillAsync();
+        }
+
+        Assert.Single(JournalLines(Journal), l => l.StartsWith("quick go-first ", StringComparison.Ordinal));
+        using (var second = RunnerProcess.Start(run))
+        {
+            using var dapr = await ConnectedAsync(second);
+            using var raised = await dapr.PostAsync($"/v1.0/workflows/dapr/{id}/raiseEvent/approval", JsonContent.Create("yes"), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, raised.StatusCode);
+            await File.WriteAllTextAsync(Journal + ".release", "", TestContext.Current.CancellationToken);
+
+            var done = await Eventually.UntilAsync(() => dapr.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{id}"),
+                body => body.GetProperty("runtimeStatus").GetString() is "COMPLETED" or "FAILED" or "TERMINATED",
+                "the workflow to finish", Patience, TimeSpan.FromMilliseconds(100));
+            Assert.Equal("COMPLETED", done.GetProperty("runtimeStatus").GetString());
+            Assert.Equal("\"GO-FIRST|yes|GO-SLOW|GO-LAST\"", done.GetProperty("properties").GetProperty("dapr.workflow.output").GetString());
+        }
+
+        var runs = JournalLines(Journal);
+        Assert.Single(runs, l => l.StartsWith("quick go-first ", StringComparison.Ordinal));
+        Assert.Single(runs, l => l.StartsWith("quick go-last ", StringComparison.Ordinal));
+        // The slow activity was running when killed: it runs again (at least once, as in daprd), and only that run ends.
+        Assert.Equal(2, runs.Count(l => l.StartsWith("slow-start go-slow", StringComparison.Ordinal)));
+        Assert.Single(runs, l => l == "slow-end go-slow");
+    }
+
+    [Fact]
+    public async Task Two_replicas_of_the_app_share_the_work_and_a_killed_worker_loses_nothing()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process");
+        using var runner = RunnerProcess.Start([.. WriteSystem(), "--replicas", "wf=2"]);
+        using var first = await ConnectedAsync(runner, "wf#1");
+        using var second = await ConnectedAsync(runner, "wf#2");
+        var ids = Enumerable.Range(1, 6).Select(i => $"shared-{i}").ToList();
+        foreach (var (id, index) in ids.Select((id, index) => (id, index)))
+        {
+            using var start = await (index % 2 == 0 ? first : second).PostAsync(
+                $"/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID={id}", JsonContent.Create(id), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+        }
+
+        var started = await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)),
+            lines => ids.All(id => lines.Any(l => l.StartsWith($"slow-start {id}-slow ", StringComparison.Ordinal))),
+            "every slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
+        var workers = started.Select(Pid).Distinct().ToList();
+        Assert.Equal(2, workers.Count);
+
+        // One worker dies in the middle of its slow activities: they go to the other worker.
+        var victim = Pid(started.First(l => l.StartsWith("slow-start", StringComparison.Ordinal)));
+        using (var process = System.Diagnostics.Process.GetProcessById(victim))
+        {
+            process.Kill();
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        foreach (var id in ids)
+        {
+            using var raised = await second.PostAsync($"/v1.0/workflows/dapr/{id}/raiseEvent/approval", JsonContent.Create("yes"), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, raised.StatusCode);
+        }
+
+        await File.WriteAllTextAsync(Journal + ".release", "", TestContext.Current.CancellationToken);
+        foreach (var id in ids)
+        {
+            var done = await Eventually.UntilAsync(() => first.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{id}"),
+                body => body.GetProperty("runtimeStatus").GetString() is "COMPLETED" or "FAILED" or "TERMINATED",
+                $"workflow {id} to finish", Patience, TimeSpan.FromMilliseconds(100));
+            var upper = id.ToUpperInvariant();
+            Assert.Equal($"\"{upper}-FIRST|yes|{upper}-SLOW|{upper}-LAST\"", done.GetProperty("properties").GetProperty("dapr.workflow.output").GetString());
+        }
+
+        var runs = JournalLines(Journal);
+        foreach (var id in ids)
+        {
+            Assert.Single(runs, l => l.StartsWith($"quick {id}-first ", StringComparison.Ordinal));
+            Assert.Single(runs, l => l.StartsWith($"quick {id}-last ", StringComparison.Ordinal));
+            Assert.Single(runs, l => l == $"slow-end {id}-slow");
+        }
+
+        Assert.DoesNotContain(runs.Where(l => l.StartsWith("quick", StringComparison.Ordinal) && l.Contains("-last ", StringComparison.Ordinal)), l => Pid(l) == victim);
+    }
+
+    private string Journal => Path.Combine(_folder.Path, "journal.txt");
+
+    /// <summary>The runner's arguments for the workflow app on a SQLite actor store, written into the test's folder.</summary>
+    private string[] WriteSystem()
+    {
         Directory.CreateDirectory(Path.Combine(_folder.Path, "wf"));
         _folder.Write(Path.Combine("components", "statestore.yaml"), $"""
             apiVersion: dapr.io/v1alpha1
@@ -41,54 +138,28 @@ public sealed class WorkflowDurabilityTests : IDisposable
                 appDirPath: wf
                 command: ["dotnet", "{RunnerProcess.BuiltAssembly(Path.Combine("tests", "apps", "WorkflowTestApp"), "WorkflowTestApp")}"]
                 env:
-                  WORKFLOW_JOURNAL: "{journal}"
+                  WORKFLOW_JOURNAL: "{Journal}"
             """);
-        string[] run = ["run", "-f", runFile, "--resources-path", Path.Combine(_folder.Path, "components")];
-
-        const string id = "durable-1";
-        using (var first = RunnerProcess.Start(run))
-        {
-            using var dapr = await ConnectedAsync(first);
-            using var start = await dapr.PostAsync("/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID=" + id, JsonContent.Create("go"), TestContext.Current.CancellationToken);
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
-            await Eventually.UntilAsync(() => Task.FromResult(JournalLines(journal)), lines => lines.Any(l => l.StartsWith("slow-start", StringComparison.Ordinal)),
-                "the slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
-            await first.KillAsync();
-        }
-
-        Assert.Single(JournalLines(journal), l => l == "quick go-first");
-        using (var second = RunnerProcess.Start(run))
-        {
-            using var dapr = await ConnectedAsync(second);
-            using var raised = await dapr.PostAsync($"/v1.0/workflows/dapr/{id}/raiseEvent/approval", JsonContent.Create("yes"), TestContext.Current.CancellationToken);
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, raised.StatusCode);
-            await File.WriteAllTextAsync(journal + ".release", "", TestContext.Current.CancellationToken);
-
-            var done = await Eventually.UntilAsync(() => dapr.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{id}"),
-                body => body.GetProperty("runtimeStatus").GetString() is "COMPLETED" or "FAILED" or "TERMINATED",
-                "the workflow to finish", Patience, TimeSpan.FromMilliseconds(100));
-            Assert.Equal("COMPLETED", done.GetProperty("runtimeStatus").GetString());
-            Assert.Equal("\"GO-FIRST|yes|GO-SLOW|GO-LAST\"", done.GetProperty("properties").GetProperty("dapr.workflow.output").GetString());
-        }
-
-        var runs = JournalLines(journal);
-        Assert.Single(runs, l => l == "quick go-first");
-        Assert.Single(runs, l => l == "quick go-last");
-        // The slow activity was running when killed: it runs again (at least once, as in daprd), and only that run ends.
-        Assert.Equal(2, runs.Count(l => l.StartsWith("slow-start go-slow", StringComparison.Ordinal)));
-        Assert.Single(runs, l => l == "slow-end go-slow");
+        return ["run", "-f", runFile, "--resources-path", Path.Combine(_folder.Path, "components")];
     }
 
-    /// <summary>The runner's sidecar API once the app's workflow worker has connected to it.</summary>
-    private static async Task<HttpClient> ConnectedAsync(RunnerProcess runner)
+    private static int Pid(string journalLine) =>
+        int.Parse(journalLine[(journalLine.LastIndexOf(" pid ", StringComparison.Ordinal) + 5)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A sidecar API of the runner once the workflow worker of that app instance has connected to it.</summary>
+    private static async Task<HttpClient> ConnectedAsync(RunnerProcess runner, string appName = "wf")
     {
-        var dapr = new HttpClient { BaseAddress = await runner.WaitForDaprHttpApiAsync("wf", Patience) };
+        var dapr = new HttpClient { BaseAddress = await runner.WaitForDaprHttpApiAsync(appName, Patience) };
         await Eventually.UntilAsync(() => dapr.GetFromJsonAsync<JsonElement>("/v1.0/metadata"),
             m => m.TryGetProperty("workflows", out var w) && w.GetProperty("connectedWorkers").GetInt32() > 0,
             "the app's workflow worker to connect", Patience, TimeSpan.FromMilliseconds(100));
         return dapr;
     }
 
+    /// <summary>The lines every app process wrote (each writes <c>&lt;journal&gt;.&lt;pid&gt;</c>).</summary>
     private static List<string> JournalLines(string journal) =>
-        File.Exists(journal) ? File.ReadAllLines(journal).ToList() : [];
+        Directory.GetFiles(Path.GetDirectoryName(journal)!, Path.GetFileName(journal) + ".*")
+            .Where(f => !f.EndsWith(".release", StringComparison.Ordinal))
+            .SelectMany(File.ReadAllLines)
+            .ToList();
 }

@@ -1,10 +1,12 @@
 namespace WorkflowTestApp;
 
-/// <summary>A file shared with the test, one line per activity run, that outlives the process; <c>&lt;file&gt;.release</c>
-/// lets a waiting <see cref="SlowActivity"/> finish.</summary>
+/// <summary>Files shared with the test, one line per activity run, that outlive the process: each process writes its
+/// own <c>&lt;path&gt;.&lt;pid&gt;</c> (appends from two processes to one file can overwrite each other), and
+/// <c>&lt;path&gt;.release</c> lets a waiting <see cref="SlowActivity"/> finish.</summary>
 public sealed class Journal(string path)
 {
     private static readonly Lock Gate = new();
+    private readonly string _file = $"{path}.{Environment.ProcessId}";
 
     public string ReleaseFile => path + ".release";
 
@@ -12,7 +14,7 @@ public sealed class Journal(string path)
     {
         lock (Gate)
         {
-            File.AppendAllLines(path, [line]);
+            File.AppendAllLines(_file, [line]);
         }
     }
 }

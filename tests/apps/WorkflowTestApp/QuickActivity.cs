@@ -6,7 +6,7 @@ public sealed class QuickActivity(Journal journal) : WorkflowActivity<string, st
 {
     public override Task<string> RunAsync(WorkflowActivityContext context, string input)
     {
-        journal.Record($"quick {input}");
+        journal.Record($"quick {input} pid {Environment.ProcessId}");
         return Task.FromResult(input.ToUpperInvariant());
     }
 }

@@ -1,6 +1,7 @@
 using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using LocalSidecar.Hosting;
 using LocalSidecar.Workflows;
 
 namespace LocalSidecar.Api.Grpc;
@@ -9,7 +10,7 @@ namespace LocalSidecar.Api.Grpc;
 /// SDKs' workflow runtimes speak: client operations and the worker's work-item stream, over the engine. Errors come out
 /// as daprd's: AlreadyExists for an active duplicate id, NotFound for the history of an unknown instance, Internal
 /// without an actor state store, and Unknown with the engine's text for the rest.</summary>
-public sealed class WorkflowGrpcService(WorkflowEngine engine)
+public sealed class WorkflowGrpcService(WorkflowEngine engine, SidecarContext sidecar)
 {
     public Task<Empty> Hello(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
 
@@ -75,7 +76,7 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine)
     /// the sidecar stops; what it had not completed is handed to another worker.</summary>
     public async Task GetWorkItems(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext context)
     {
-        var worker = engine.ConnectWorker();
+        var worker = engine.ConnectWorker(sidecar);
         try
         {
             await foreach (var item in worker.Items.Reader.ReadAllAsync(context.CancellationToken))
@@ -92,7 +93,7 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine)
             engine.DisconnectWorker(worker);
         }
 
-        if (engine.IsStopping)
+        if (sidecar.Stopping.IsCancellationRequested)
         {
             throw new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "shutting down"));
         }

@@ -43,7 +43,7 @@ public sealed class MetadataOperations(SidecarContext context, SubscriptionManag
         var counts = actors.ActiveCounts;
         var types = actors.Config.Entities.Union(counts.Keys, StringComparer.Ordinal).ToList();
         return new SidecarMetadata(context.AppId, RuntimeVersion, components, messaging.Subscriptions.ToList(), extended, context.Options,
-            types.Select(t => new ActiveActorCount(t, counts.GetValueOrDefault(t))).ToList(), types.Count > 0, actors.RuntimeStatus, actors.HostReady, workflows.ConnectedWorkers);
+            types.Select(t => new ActiveActorCount(t, counts.GetValueOrDefault(t))).ToList(), types.Count > 0, actors.RuntimeStatus, actors.HostReady, workflows.ConnectedWorkers(context));
     }
 
     /// <summary>An empty key is ignored, as daprd ignores it.</summary>
