@@ -12,7 +12,9 @@ public sealed class BenchSidecars : IAsyncDisposable
     private readonly List<LocalSidecar.Hosting.Sidecar> _started = [];
     private readonly SidecarEnvironment _environment;
 
-    public BenchSidecars(bool actorStateStore = false)
+    /// <param name="actorStateStore">adds <c>statestore</c>, the actor state store: in memory, or SQLite when
+    /// <paramref name="sqlite"/> (a file in this bench's temp folder).</param>
+    public BenchSidecars(bool actorStateStore = false, bool sqlite = false)
     {
         Directory.CreateDirectory(Path.Combine(_root, "resources"));
         File.WriteAllText(Path.Combine(_root, "resources", "pubsub.yaml"), """
@@ -27,18 +29,11 @@ public sealed class BenchSidecars : IAsyncDisposable
             """);
         if (actorStateStore)
         {
-            File.WriteAllText(Path.Combine(_root, "resources", "statestore.yaml"), """
-                apiVersion: dapr.io/v1alpha1
-                kind: Component
-                metadata:
-                  name: statestore
-                spec:
-                  type: state.in-memory
-                  version: v1
-                  metadata:
-                  - name: actorStateStore
-                    value: "true"
-                """);
+            var store = sqlite
+                ? $"type: state.sqlite\n  version: v1\n  metadata:\n  - {{name: connectionString, value: \"{Path.Combine(_root, "state.db")}\"}}\n"
+                : "type: state.in-memory\n  version: v1\n  metadata:\n";
+            File.WriteAllText(Path.Combine(_root, "resources", "statestore.yaml"),
+                "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  " + store + "  - {name: actorStateStore, value: \"true\"}\n");
         }
 
         _environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(_root, "names")));

@@ -19,12 +19,21 @@ const int OrdersPerSecond = 20;
 const int ThroughputOrders = 500;
 const int TransportCallsPerSecond = 1000;
 const int TransportThroughputCalls = 20_000;
+const int WorkflowsPerSecond = 20;
+const int ThroughputWorkflows = 2_000;
 var orderDuration = TimeSpan.FromSeconds(30);
 
 // `-- --orders`: only the order-flow section, printed, with bench/results left as they are.
 if (args is ["--orders"])
 {
     Console.WriteLine(Report.OrderFlow(await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders)));
+    return 0;
+}
+
+// `-- --workflows`: only the workflow section, printed.
+if (args is ["--workflows"])
+{
+    Console.WriteLine(Report.Workflows(await WorkflowBench.RunAsync(WorkflowsPerSecond, TimeSpan.FromSeconds(10), ThroughputWorkflows)));
     return 0;
 }
 
@@ -44,6 +53,8 @@ Console.WriteLine("pub/sub: publish-to-delivery latency and throughput ...");
 var pubsub = await PubSubBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
 Console.WriteLine($"transport: state and publish over gRPC vs HTTP, {TransportCallsPerSecond} calls/s interleaved ...");
 var transport = await TransportBench.RunAsync(TransportCallsPerSecond, TimeSpan.FromSeconds(10), TransportThroughputCalls);
+Console.WriteLine($"workflows: three activities start to completed at {WorkflowsPerSecond}/s vs three invocations, and throughput ...");
+var workflows = await WorkflowBench.RunAsync(WorkflowsPerSecond, TimeSpan.FromSeconds(10), ThroughputWorkflows);
 Console.WriteLine("actors: activation latency at 500 req/s vs plain invocation, and call throughput ...");
 var actors = await ActorBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
 Console.WriteLine("memory: resident set of one sidecar process vs a bare ASP.NET app ...");
@@ -51,9 +62,9 @@ var memory = await MemoryBench.RunAsync(repoRoot);
 Console.WriteLine($"orders: the whole system, POST /orders to Confirmed at {OrdersPerSecond} orders/s vs plain invocation, and throughput ...");
 var orders = await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders);
 
-var report = Report.Markdown(invocation, pubsub, transport, actors, memory, orders);
+var report = Report.Markdown(invocation, pubsub, transport, workflows, actors, memory, orders);
 await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
-await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, transport, actors, memory, orders));
+await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, transport, workflows, actors, memory, orders));
 Console.WriteLine(report);
 return 0;
 

@@ -6,7 +6,7 @@ namespace Sidecar.Bench;
 /// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
 public static class Report
 {
-    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, ActorResult act, MemoryResult mem, OrderFlowResult orders)
+    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, OrderFlowResult orders)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
@@ -42,6 +42,8 @@ public static class Report
             Throughput, {ps.ThroughputEvents} events from 32 concurrent publishers: {ps.PublishPerSecond:0} published/s, {ps.DeliveredPerSecond:0} delivered/s end to end.
 
             {Transport(transport)}
+
+            {Workflows(workflows)}
 
             ## Actors (actor host library; caller sidecar → owner sidecar → app)
 
@@ -100,6 +102,24 @@ public static class Report
             """;
     }
 
+    public static string Workflows(WorkflowResult w)
+    {
+        string Ms(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        string X(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+        return $"""
+            ## Workflows (Dapr.Workflow, three sequential activities, `state.sqlite` actor store)
+
+            | measure, {w.PerSecond}/s each, interleaved, {w.Workflow.Count} per kind | p50 ms | p99 ms |
+            |---|---|---|
+            | three service invocations in a row through the sidecar to an app (baseline) | {Ms(w.ThreeInvocations.P50)} | {Ms(w.ThreeInvocations.P99)} |
+            | **workflow scheduled → completed** (`ScheduleNewWorkflowAsync`, `WaitForWorkflowCompletionAsync`) | **{Ms(w.Workflow.P50)}** | **{Ms(w.Workflow.P99)}** |
+            | ratio to baseline | {X(w.Workflow.P50 / w.ThreeInvocations.P50)}× | {X(w.Workflow.P99 / w.ThreeInvocations.P99)}× |
+
+            Throughput, {w.ThroughputWorkflows} workflows from {WorkflowBench.Clients} concurrent clients in two rounds alternating with as many rounds
+            of three invocations: **{w.WorkflowsPerSecond:0} completed workflows/s** against {w.InvocationRoundsPerSecond:0} rounds of three invocations/s.
+            """;
+    }
+
     public static string OrderFlow(OrderFlowResult o)
     {
         string Ms(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
@@ -126,7 +146,7 @@ public static class Report
             """;
     }
 
-    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, ActorResult act, MemoryResult mem, OrderFlowResult orders) => JsonSerializer.Serialize(new
+    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, OrderFlowResult orders) => JsonSerializer.Serialize(new
     {
         measuredUtc = DateTime.UtcNow,
         invocation = new
@@ -142,6 +162,13 @@ public static class Report
             directP50Ms = ps.DirectPost.P50, directP99Ms = ps.DirectPost.P99,
             deliveryP50Ms = ps.PublishToDelivery.P50, deliveryP99Ms = ps.PublishToDelivery.P99,
             ps.ThroughputEvents, ps.PublishPerSecond, ps.DeliveredPerSecond,
+        },
+        workflows = new
+        {
+            workflows.PerSecond,
+            workflowP50Ms = workflows.Workflow.P50, workflowP99Ms = workflows.Workflow.P99,
+            threeInvocationsP50Ms = workflows.ThreeInvocations.P50, threeInvocationsP99Ms = workflows.ThreeInvocations.P99,
+            workflows.ThroughputWorkflows, clients = WorkflowBench.Clients, workflows.WorkflowsPerSecond, workflows.InvocationRoundsPerSecond,
         },
         transport = new
         {

@@ -384,6 +384,7 @@ public sealed class WorkflowEngine : IDisposable
         var parent = instance.StartEvent?.ParentInstance;
         instance.History.AddRange(turn.NewEvents);
         instance.Inbox.RemoveRange(0, turn.InboxEventsTaken);
+        instance.SyncedInboxCount = 0;
         instance.CustomStatus = string.IsNullOrEmpty(response.CustomStatus) ? null : response.CustomStatus;
 
         var activities = new List<HistoryEvent>();

@@ -30,6 +30,12 @@ internal sealed class WorkflowInstanceState(string id)
 
     public int StoredInboxCount { get; set; }
 
+    /// <summary>Like <see cref="SyncedHistoryCount"/> for the inbox: 0 once a turn took events from its front.</summary>
+    public int SyncedInboxCount { get; set; }
+
+    /// <summary>The custom status as the store holds it, so a save writes it only when it changed.</summary>
+    public string? StoredCustomStatus { get; set; }
+
     /// <summary>How many leading history events the store already holds as they are in memory, so a save writes only
     /// the rest; 0 after the history was replaced (continue-as-new, a new run under the same id).</summary>
     public int SyncedHistoryCount { get; set; }
@@ -96,6 +102,7 @@ internal sealed class WorkflowInstanceState(string id)
         History.Clear();
         SyncedHistoryCount = 0;
         Inbox.Clear();
+        SyncedInboxCount = 0;
         CustomStatus = null;
         Turn = null;
     }

@@ -26,6 +26,7 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
             instance.Exists = false;
             instance.Generation = 0;
             instance.StoredHistoryCount = instance.StoredInboxCount = 0;
+            instance.StoredCustomStatus = null;
         }
         else
         {
@@ -43,16 +44,16 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
             }
 
             instance.StoredHistoryCount = instance.SyncedHistoryCount = instance.History.Count;
-            instance.StoredInboxCount = instance.Inbox.Count;
+            instance.StoredInboxCount = instance.SyncedInboxCount = instance.Inbox.Count;
             var status = await store.GetAsync(Key(instance.Id, CustomStatusKey), NoMetadata, cancellationToken);
-            instance.CustomStatus = status is null ? null : StringValueOf(status.Value);
+            instance.CustomStatus = instance.StoredCustomStatus = status is null ? null : StringValueOf(status.Value);
         }
 
         instance.Loaded = true;
     }
 
-    /// <summary>Writes what changed since the last load or save: new history events, the whole inbox, the metadata
-    /// and the custom status, deleting keys beyond the new lengths.</summary>
+    /// <summary>Writes what changed since the last load or save (history and inbox events not yet stored as they are, the
+    /// custom status if it changed) and the metadata, deleting keys beyond the new lengths.</summary>
     public async Task SaveAsync(WorkflowInstanceState instance, CancellationToken cancellationToken)
     {
         var writes = new List<StateWrite>();
@@ -66,7 +67,7 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
             writes.Add(Delete(instance.Id, HistoryKey(i)));
         }
 
-        for (var i = 0; i < instance.Inbox.Count; i++)
+        for (var i = instance.SyncedInboxCount; i < instance.Inbox.Count; i++)
         {
             writes.Add(Upsert(instance.Id, InboxKey(i), instance.Inbox[i].ToByteArray()));
         }
@@ -76,9 +77,12 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
             writes.Add(Delete(instance.Id, InboxKey(i)));
         }
 
-        writes.Add(instance.CustomStatus is { } status
-            ? Upsert(instance.Id, CustomStatusKey, new Google.Protobuf.WellKnownTypes.StringValue { Value = status }.ToByteArray())
-            : Delete(instance.Id, CustomStatusKey));
+        if (instance.CustomStatus != instance.StoredCustomStatus)
+        {
+            writes.Add(instance.CustomStatus is { } status
+                ? Upsert(instance.Id, CustomStatusKey, new Google.Protobuf.WellKnownTypes.StringValue { Value = status }.ToByteArray())
+                : Delete(instance.Id, CustomStatusKey));
+        }
         var metadata = new BackendWorkflowStateMetadata
         {
             HistoryLength = (ulong)instance.History.Count,
@@ -89,7 +93,8 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
         await store.TransactAsync(writes, NoMetadata, cancellationToken);
         instance.Exists = true;
         instance.StoredHistoryCount = instance.SyncedHistoryCount = instance.History.Count;
-        instance.StoredInboxCount = instance.Inbox.Count;
+        instance.StoredInboxCount = instance.SyncedInboxCount = instance.Inbox.Count;
+        instance.StoredCustomStatus = instance.CustomStatus;
     }
 
     public async Task DeleteAsync(WorkflowInstanceState instance, CancellationToken cancellationToken)
@@ -111,6 +116,7 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
         instance.Reset();
         instance.Exists = false;
         instance.StoredHistoryCount = instance.StoredInboxCount = 0;
+        instance.StoredCustomStatus = null;
     }
 
     /// <summary>The ids of every stored instance of this app, for resuming after a restart and for listing.</summary>

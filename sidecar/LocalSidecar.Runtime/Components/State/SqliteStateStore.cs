@@ -171,7 +171,10 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
             var now = _time.GetUtcNow();
             foreach (var write in writes)
             {
-                write.EnsureApplicableTo(await CurrentETagAsync(connection, transaction, write.Key, now, timeout.Token));
+                if (write.NeedsCurrentETag)
+                {
+                    write.EnsureApplicableTo(await CurrentETagAsync(connection, transaction, write.Key, now, timeout.Token));
+                }
                 if (write is StateUpsert upsert)
                 {
                     await UpsertAsync(connection, transaction, upsert, now, timeout.Token);

@@ -7,6 +7,10 @@ public abstract record StateWrite(string Key, string? ETag, IReadOnlyDictionary<
     /// <summary>An empty ETag means "no ETag", as in daprd.</summary>
     public bool HasETag => !string.IsNullOrEmpty(ETag);
 
+    /// <summary>Whether <see cref="EnsureApplicableTo"/> can fail at all: a last-write save or a delete without an ETag
+    /// applies whatever is stored, so a store need not read the current ETag for it.</summary>
+    public bool NeedsCurrentETag => HasETag || Concurrency == StateConcurrency.FirstWrite && this is StateUpsert;
+
     /// <summary>Throws <see cref="ETagMismatchException"/> when the write may not be applied to a key whose current
     /// ETag is <paramref name="currentETag"/> (null when the key does not exist or has expired).</summary>
     public abstract void EnsureApplicableTo(string? currentETag);
