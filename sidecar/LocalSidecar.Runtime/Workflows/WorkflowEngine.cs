@@ -382,6 +382,7 @@ public sealed class WorkflowEngine : IDisposable
         }
 
         var parent = instance.StartEvent?.ParentInstance;
+        var pastCount = instance.History.Count;
         instance.History.AddRange(turn.NewEvents);
         instance.Inbox.RemoveRange(0, turn.InboxEventsTaken);
         instance.SyncedInboxCount = 0;
@@ -469,6 +470,14 @@ public sealed class WorkflowEngine : IDisposable
         foreach (var timer in timers)
         {
             ArmTimer(instance, timer);
+        }
+
+        if (!instance.IsCompleted && continueAsNew is null)
+        {
+            foreach (var timerId in CancelledEventTimers.Find(instance.History, pastCount))
+            {
+                instance.CancelTimer(timerId);
+            }
         }
 
         foreach (var created in children)
@@ -602,11 +611,12 @@ public sealed class WorkflowEngine : IDisposable
             return;
         }
 
+        var cancelledTimers = CancelledEventTimers.Find(instance.History, 0);
         foreach (var e in instance.History)
         {
             switch (e.EventTypeCase)
             {
-                case EventType.TimerCreated when !instance.IsResolved(e.EventId, EventType.TimerFired):
+                case EventType.TimerCreated when !instance.IsResolved(e.EventId, EventType.TimerFired) && !cancelledTimers.Contains(e.EventId):
                     ArmTimer(instance, e);
                     break;
                 case EventType.TaskScheduled when !instance.IsResolved(e.EventId, EventType.TaskCompleted) && !instance.IsResolved(e.EventId, EventType.TaskFailed):

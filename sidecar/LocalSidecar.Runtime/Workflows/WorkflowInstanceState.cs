@@ -107,6 +107,15 @@ internal sealed class WorkflowInstanceState(string id)
         Turn = null;
     }
 
+    public void CancelTimer(int timerId)
+    {
+        if (Timers.Remove(timerId, out var timer))
+        {
+            timer.Cancel();
+            timer.Dispose();
+        }
+    }
+
     public void CancelTimers()
     {
         foreach (var timer in Timers.Values)

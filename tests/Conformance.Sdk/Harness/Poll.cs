@@ -20,16 +20,20 @@ public static class Poll
     /// <summary>For what must not happen (a removed timer firing again): checks <paramref name="holds"/> throughout
     /// <paramref name="window"/>, which must be long enough for the unwanted event to have shown, and fails as soon as
     /// it does not hold.</summary>
-    public static async Task HoldsThroughoutAsync(Func<bool> holds, string what, TimeSpan window)
+    public static Task HoldsThroughoutAsync(Func<bool> holds, string what, TimeSpan window) =>
+        HoldsThroughoutAsync(() => Task.FromResult(holds()), what, window);
+
+    /// <summary>The same for a condition read asynchronously (from the sidecar rather than from memory).</summary>
+    public static async Task HoldsThroughoutAsync(Func<Task<bool>> holds, string what, TimeSpan window)
     {
         var end = DateTime.UtcNow + window;
         do
         {
-            Assert.True(holds(), $"expected {what} throughout {window.TotalMilliseconds} ms");
+            Assert.True(await holds(), $"expected {what} throughout {window.TotalMilliseconds} ms");
             await Task.Delay(Interval);
         }
         while (DateTime.UtcNow < end);
 
-        Assert.True(holds(), $"expected {what} throughout {window.TotalMilliseconds} ms");
+        Assert.True(await holds(), $"expected {what} throughout {window.TotalMilliseconds} ms");
     }
 }
