@@ -148,22 +148,12 @@ public sealed class WorkflowEngine : IDisposable
 
             if (instance.Exists)
             {
-                _dispatcher.Cancel(item => item.InstanceId == id);
-                instance.Reset();
-                instance.Generation++;
+                BeginNewGeneration(instance);
             }
 
-            var started = WorkflowInstanceState.NewEvent(Now);
-            started.Router = new TaskRouter { SourceAppID = _appId };
-            started.ExecutionStarted = new ExecutionStartedEvent
-            {
-                Name = request.Name,
-                Version = request.Version,
-                Input = request.Input,
-                WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString() },
-                ScheduledStartTimestamp = request.ScheduledStartTimestamp,
-                ParentTraceContext = request.ParentTraceContext,
-            };
+            var started = StartEvent(id, request.Name, request.Version, request.Input);
+            started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
+            started.ExecutionStarted.ParentTraceContext = request.ParentTraceContext;
             started.ExecutionStarted.Tags.Add(request.Tags);
             await AddToInboxAsync(instance, started);
         }, cancellationToken);
@@ -534,24 +524,38 @@ public sealed class WorkflowEngine : IDisposable
     private void StartNewGeneration(WorkflowInstanceState instance, CompleteWorkflowAction action)
     {
         var previous = instance.Started!;
+        var waiting = instance.Inbox.ToList();
+        BeginNewGeneration(instance);
+        var started = StartEvent(instance.Id, previous.Name, action.NewVersion is { Length: > 0 } newVersion ? newVersion : previous.Version, action.Result);
+        started.ExecutionStarted.ParentInstance = previous.ParentInstance;
+        instance.Inbox.Add(started);
+        instance.Inbox.AddRange(action.CarryoverEvents);
+        instance.Inbox.AddRange(waiting);
+    }
+
+    /// <summary>Forgets the current generation (a finished run whose id starts again, or continue-as-new).</summary>
+    private void BeginNewGeneration(WorkflowInstanceState instance)
+    {
         var id = instance.Id;
         _dispatcher.Cancel(item => item.InstanceId == id);
-        var waiting = instance.Inbox.ToList();
         instance.Reset();
         instance.Generation++;
+    }
+
+    /// <summary>An ExecutionStarted for a new execution (a fresh execution id), stamped with this app as daprd stamps
+    /// it: the .NET SDK reads its own app id from there.</summary>
+    private HistoryEvent StartEvent(string instanceId, string name, string? version, string? input)
+    {
         var started = WorkflowInstanceState.NewEvent(Now);
         started.Router = new TaskRouter { SourceAppID = _appId };
         started.ExecutionStarted = new ExecutionStartedEvent
         {
-            Name = previous.Name,
-            Version = action.NewVersion is { Length: > 0 } newVersion ? newVersion : previous.Version,
-            Input = action.Result,
-            WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString() },
-            ParentInstance = previous.ParentInstance,
+            Name = name,
+            Version = version,
+            Input = input,
+            WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = instanceId, ExecutionId = Guid.NewGuid().ToString() },
         };
-        instance.Inbox.Add(started);
-        instance.Inbox.AddRange(action.CarryoverEvents);
-        instance.Inbox.AddRange(waiting);
+        return started;
     }
 
     /// <summary>Hands the instance's next turn to a worker when events wait and no turn is in flight.</summary>
@@ -748,26 +752,17 @@ public sealed class WorkflowEngine : IDisposable
 
             if (child.Exists)
             {
-                child.Reset();
-                child.Generation++;
+                BeginNewGeneration(child);
             }
 
             var info = created.ChildWorkflowInstanceCreated;
-            var started = WorkflowInstanceState.NewEvent(Now);
-            started.Router = new TaskRouter { SourceAppID = _appId };
-            started.ExecutionStarted = new ExecutionStartedEvent
+            var started = StartEvent(child.Id, info.Name, info.Version, info.Input);
+            started.ExecutionStarted.ParentInstance = new ParentInstanceInfo
             {
-                Name = info.Name,
-                Version = info.Version,
-                Input = info.Input,
-                WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = child.Id, ExecutionId = Guid.NewGuid().ToString() },
-                ParentInstance = new ParentInstanceInfo
-                {
-                    TaskScheduledId = created.EventId,
-                    Name = parentName,
-                    WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = parentId, ExecutionId = parentExecutionId },
-                    AppID = _appId,
-                },
+                TaskScheduledId = created.EventId,
+                Name = parentName,
+                WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = parentId, ExecutionId = parentExecutionId },
+                AppID = _appId,
             };
             await AddToInboxAsync(child, started);
         }, _stopping.Token);
