@@ -5,8 +5,8 @@ using static Dapr.Workflow.Client.WorkflowHistoryEventType;
 
 namespace Conformance.Sdk.Workflows;
 
-/// <summary><c>ScheduleNewWorkflowAsync</c> with an instance id already in use, and with a workflow the app does not
-/// have.</summary>
+/// <summary><c>ScheduleNewWorkflowAsync</c> with an instance id already in use, with a workflow the app does not
+/// have, and with an input larger than the sidecar accepts.</summary>
 [Collection(WorkflowsCollection.Name)]
 public sealed class WorkflowStartTests(WorkflowApp workflows)
 {
@@ -59,5 +59,23 @@ public sealed class WorkflowStartTests(WorkflowApp workflows)
         Assert.Equal("WorkflowNotFound", failure.ErrorType);
         Assert.Equal($"Workflow '{name}' is not registered in this app.", failure.ErrorMessage);
         Assert.Null(state.ReadOutputAs<string>());
+    }
+
+    /// <summary>daprd's default <c>--max-body-size</c> (4 MiB) bounds gRPC messages: a larger start request is refused
+    /// before it reaches the engine, no instance is created, and the next start works.</summary>
+    [Fact]
+    public async Task An_input_over_the_message_size_limit_is_refused_with_ResourceExhausted_and_nothing_is_created()
+    {
+        using var deadline = WorkflowApp.Deadline();
+        var id = WorkflowApp.NewInstanceId("oversized");
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => workflows.StartAsync(nameof(AwaitEventWorkflow), id, new string('x', 5 * 1024 * 1024), deadline.Token));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.False((await workflows.Client.GetWorkflowStateAsync(id, cancellation: deadline.Token)).Exists);
+        var next = WorkflowApp.NewInstanceId("after-oversized");
+        await workflows.StartAsync(nameof(AwaitEventWorkflow), next, "small", deadline.Token);
+        await workflows.Client.RaiseEventAsync(next, AwaitEventWorkflow.Proceed, "go", deadline.Token);
+        Assert.Equal(AwaitEventWorkflow.OutputFor("small", "go"), (await workflows.CompletionAsync(next, deadline.Token)).ReadOutputAs<string>());
     }
 }
