@@ -489,7 +489,16 @@ public sealed class WorkflowEngine : IDisposable
         }
 
         instance.SignalChanged();
-        ScheduleTurn(instance);
+        if (instance.IsCompleted)
+        {
+            // A finished instance is read from the store when next asked for: memory holds only running ones.
+            instance.Evicted = true;
+            _instances.TryRemove(KeyValuePair.Create(instance.Id, instance));
+        }
+        else
+        {
+            ScheduleTurn(instance);
+        }
     }
 
     private void Finish(WorkflowInstanceState instance, WorkflowTurn turn, ExecutionCompletedEvent completed, ParentInstanceInfo? parent, List<Func<Task>> followUps)
@@ -833,9 +842,16 @@ public sealed class WorkflowEngine : IDisposable
     {
         var store = Store;
         var instance = _instances.GetOrAdd(id, static i => new WorkflowInstanceState(i));
+        await instance.Gate.WaitAsync(cancellationToken);
+        while (instance.Evicted)
+        {
+            instance.Gate.Release();
+            instance = _instances.GetOrAdd(id, static i => new WorkflowInstanceState(i));
+            await instance.Gate.WaitAsync(cancellationToken);
+        }
+
         var followUps = new List<Func<Task>>();
         T result;
-        await instance.Gate.WaitAsync(cancellationToken);
         try
         {
             if (!instance.Loaded)

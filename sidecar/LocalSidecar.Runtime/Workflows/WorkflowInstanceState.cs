@@ -14,6 +14,9 @@ internal sealed class WorkflowInstanceState(string id)
 
     public bool Loaded { get; set; }
 
+    /// <summary>Dropped from the engine's memory (finished); whoever waited for its gate looks the id up again.</summary>
+    public bool Evicted { get; set; }
+
     /// <summary>Whether the store holds the instance (its metadata key exists).</summary>
     public bool Exists { get; set; }
 

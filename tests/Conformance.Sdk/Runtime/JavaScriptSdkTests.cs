@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Conformance.Sdk.Harness;
@@ -10,22 +9,11 @@ namespace Conformance.Sdk.Runtime;
 /// <c>tests/sdk-js</c> by <c>npm ci</c> (<c>.ci/run</c> does it).</summary>
 public sealed class JavaScriptSdkTests
 {
-    private static readonly string Folder = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "sdk-js"));
-
     [Fact]
     public async Task The_JavaScript_SDK_saves_reads_publishes_bulk_publishes_and_reads_secrets_and_metadata()
     {
         SdkSidecar.RequireInProcess();
-        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "@dapr", "dapr")))
-        {
-            var message = $"the JavaScript SDK is not installed: run `npm ci --prefix {Folder}`";
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail(message);
-            }
-
-            Assert.Skip(message);
-        }
+        JavaScriptSdk.RequireInstalled();
 
         await using var sidecar = await SdkSidecar.StartAsync("js-client");
         using var client = sidecar.CreateClient();
@@ -44,7 +32,7 @@ public sealed class JavaScriptSdkTests
             return Task.CompletedTask;
         });
 
-        var output = await RunNodeAsync(new Dictionary<string, string>
+        var output = await JavaScriptSdk.RunAsync("grpc-client.mjs", new Dictionary<string, string>
         {
             ["DAPR_GRPC_PORT"] = sidecar.InProcess.GrpcPort.ToString(CultureInfo.InvariantCulture),
             ["DAPR_HTTP_PORT"] = sidecar.InProcess.HttpPort.ToString(CultureInfo.InvariantCulture),
@@ -76,27 +64,5 @@ public sealed class JavaScriptSdkTests
         {
             return [.. published];
         }
-    }
-
-    private static async Task<string> RunNodeAsync(IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("node", "grpc-client.mjs")
-        {
-            WorkingDirectory = Folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await node.WaitForExitAsync(timeout.Token);
-        Assert.True(node.ExitCode == 0, $"node exited with {node.ExitCode}: {await stderr}");
-        return (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(line => line.StartsWith('{'));
     }
 }
