@@ -221,7 +221,7 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<AppForwarder>();
         builder.Services.AddSingleton<ServiceInvoker>();
         // Registered as an instance, so that no sidecar's container disposes what the app's other replicas share.
-        builder.Services.AddSingleton(context.Options.Environment.Shared(context.AppId, () => new WorkflowEngine(context.AppId, context.LoggerFactory)));
+        builder.Services.AddSingleton(context.Options.Environment.Shared(context.AppId, () => new WorkflowEngine(context.AppId, context.LoggerFactory, context.Options.WorkflowTurnTimeout)));
         AddGrpcApi(builder.Services);
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 

@@ -32,6 +32,10 @@ public sealed record SidecarOptions
     /// against its working directory.</summary>
     public string WorkingDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>How long a worker may take to answer a workflow turn before the turn goes to another worker (a worker
+    /// that never answers must not hold its instances for ever). Activities have no such limit: they may run long.</summary>
+    public TimeSpan WorkflowTurnTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>When set, every API call must carry <c>dapr-api-token</c> (DAPR_API_TOKEN).</summary>
     public string? ApiToken { get; init; }
 

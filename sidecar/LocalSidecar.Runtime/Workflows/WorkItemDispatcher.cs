@@ -11,7 +11,7 @@ internal sealed class WorkItemDispatcher
     private readonly Lock _lock = new();
     private readonly List<WorkerStream> _workers = [];
     private readonly Queue<PendingWorkItem> _waiting = new();
-    private readonly Dictionary<string, (WorkerStream Worker, PendingWorkItem Item)> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private int _next;
 
     /// <summary>The workers connected through <paramref name="sidecar"/>.</summary>
@@ -44,10 +44,10 @@ internal sealed class WorkItemDispatcher
         {
             _workers.Remove(worker);
             worker.Items.Writer.TryComplete();
-            foreach (var (token, (owner, item)) in _inFlight.Where(f => f.Value.Worker == worker).ToList())
+            foreach (var (token, flight) in _inFlight.Where(f => f.Value.Worker == worker).ToList())
             {
                 _inFlight.Remove(token);
-                SendLocked(item);
+                SendLocked(flight.Item);
             }
         }
     }
@@ -85,7 +85,33 @@ internal sealed class WorkItemDispatcher
                 token = _inFlight.FirstOrDefault(f => matches(f.Value.Item)).Key ?? "";
             }
 
-            return _inFlight.Remove(token, out var entry) && matches(entry.Item) ? entry.Item : null;
+            if (!_inFlight.Remove(token, out var flight) || !matches(flight.Item))
+            {
+                return null;
+            }
+
+            flight.Worker.Unresponsive = false;
+            return flight.Item;
+        }
+    }
+
+    /// <summary>Takes back the workflow turns sent before <paramref name="sentBefore"/> and not answered, marks their
+    /// workers unresponsive (they get no work while another worker is connected, until they answer something), and
+    /// sends each turn again under a new token (a late answer to the old one is then stale and ignored). Returns what
+    /// was taken back, for the log.</summary>
+    public IReadOnlyList<PendingWorkItem> ResendUnansweredTurns(DateTimeOffset sentBefore)
+    {
+        lock (_lock)
+        {
+            var late = _inFlight.Where(f => !f.Value.Item.IsActivity && f.Value.SentAt < sentBefore).ToList();
+            foreach (var (token, flight) in late)
+            {
+                _inFlight.Remove(token);
+                flight.Worker.Unresponsive = true;
+                SendLocked(flight.Item);
+            }
+
+            return late.Select(f => f.Value.Item).ToList();
         }
     }
 
@@ -105,17 +131,24 @@ internal sealed class WorkItemDispatcher
         }
     }
 
+    /// <summary>Round-robin over the workers, passing over those that left a turn unanswered while any other is
+    /// connected.</summary>
     private void SendLocked(PendingWorkItem item)
     {
         while (_workers.Count > 0)
         {
             var worker = _workers[_next++ % _workers.Count];
+            for (var tries = 1; worker.Unresponsive && tries < _workers.Count; tries++)
+            {
+                worker = _workers[_next++ % _workers.Count];
+            }
+
             var token = Guid.NewGuid().ToString();
             var workItem = item.Build();
             workItem.CompletionToken = token;
             if (worker.Items.Writer.TryWrite(workItem))
             {
-                _inFlight[token] = (worker, item);
+                _inFlight[token] = new InFlight(worker, item, DateTimeOffset.UtcNow);
                 return;
             }
 
@@ -126,10 +159,15 @@ internal sealed class WorkItemDispatcher
     }
 }
 
+internal sealed record InFlight(WorkerStream Worker, PendingWorkItem Item, DateTimeOffset SentAt);
+
 /// <summary>One worker's <c>GetWorkItems</c> stream, opened through <see cref="Sidecar"/>: the items queued for it.</summary>
 internal sealed class WorkerStream(object sidecar)
 {
     public object Sidecar { get; } = sidecar;
+
+    /// <summary>It left a turn unanswered past the timeout.</summary>
+    public bool Unresponsive { get; set; }
 
     public Channel<WorkItem> Items { get; } = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
 }

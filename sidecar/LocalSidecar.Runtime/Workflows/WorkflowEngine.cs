@@ -22,6 +22,7 @@ public sealed class WorkflowEngine : IDisposable
     private readonly Dictionary<object, WorkflowStore?> _members = [];
     private readonly SemaphoreSlim _membership = new(1, 1);
     private readonly string _appId;
+    private readonly TimeSpan _turnTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private CancellationTokenSource _stopping = new();
@@ -29,9 +30,10 @@ public sealed class WorkflowEngine : IDisposable
 
     /// <summary>One engine per app id serves every sidecar of that app in a process (the runner's replicas): they share
     /// the instances and hand work items to all of the app's connected workers, one worker per item.</summary>
-    public WorkflowEngine(string appId, ILoggerFactory loggerFactory)
+    public WorkflowEngine(string appId, ILoggerFactory loggerFactory, TimeSpan turnTimeout)
     {
         _appId = appId;
+        _turnTimeout = turnTimeout;
         _time = TimeProvider.System;
         _logger = loggerFactory.CreateLogger<WorkflowEngine>();
         var ns = Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } value ? value : "default";
@@ -66,6 +68,10 @@ public sealed class WorkflowEngine : IDisposable
             lock (_members)
             {
                 _members[sidecar] = actorStateStore is null ? null : new WorkflowStore(actorStateStore, _appId, ActorType);
+                if (_members.Count == 1)
+                {
+                    _ = ResendUnansweredTurnsAsync(_stopping.Token);
+                }
             }
 
             if (actorStateStore is not null && !_resumed)
@@ -111,6 +117,28 @@ public sealed class WorkflowEngine : IDisposable
         finally
         {
             _membership.Release();
+        }
+    }
+
+    /// <summary>A worker that takes a turn and never answers would hold its instance for ever: after the turn timeout
+    /// the turn goes to another worker (or the same, if it is the only one), with a warning naming the instance.</summary>
+    private async Task ResendUnansweredTurnsAsync(CancellationToken stopping)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(_turnTimeout.TotalMilliseconds / 4, 25, 1000)));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stopping))
+            {
+                foreach (var item in _dispatcher.ResendUnansweredTurns(DateTimeOffset.UtcNow - _turnTimeout))
+                {
+                    _logger.LogWarning("Workflow {InstanceId} of app {AppId}: a worker did not answer its turn within {Timeout}; the turn was sent again, to another worker if one is connected",
+                        item.InstanceId, _appId, _turnTimeout);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The last sidecar of the app stopped.
         }
     }
 
