@@ -124,4 +124,22 @@ public sealed class WorkflowActivityTests(WorkflowApp workflows)
         Assert.Equal(expectedMessage, properties["dapr.workflow.failure.error_message"]?.GetValue<string>());
         Assert.False(properties.ContainsKey("dapr.workflow.output"), $"a failed workflow has no output property: {body}");
     }
+
+    /// <summary>An exception thrown by the workflow's own code ends it Failed with that exception's type and message.</summary>
+    [Fact]
+    public async Task A_workflow_that_throws_ends_failed_with_its_exception_type_and_message()
+    {
+        using var deadline = WorkflowApp.Deadline();
+        var id = WorkflowApp.NewInstanceId("throwing");
+
+        await workflows.StartAsync(nameof(ThrowingWorkflow), id, id, deadline.Token);
+        var state = await workflows.CompletionAsync(id, deadline.Token);
+
+        Assert.Equal(WorkflowRuntimeStatus.Failed, state.RuntimeStatus);
+        var failure = Assert.IsType<WorkflowTaskFailureDetails>(state.FailureDetails);
+        Assert.Equal(typeof(InvalidOperationException).FullName, failure.ErrorType);
+        Assert.Equal(ThrowingWorkflow.MessageFor(id), failure.ErrorMessage);
+        Assert.Null(state.ReadOutputAs<string>());
+        Assert.Single(workflows.Probe.Runs(id, nameof(ShoutActivity)));
+    }
 }

@@ -107,6 +107,7 @@ public sealed class WorkflowApp : IAsyncLifetime
                 options.RegisterWorkflow<ParentWaitingOnChildWorkflow>();
                 options.RegisterWorkflow<RetryingWorkflow>();
                 options.RegisterWorkflow<FailingActivityWorkflow>();
+                options.RegisterWorkflow<ThrowingWorkflow>();
                 options.RegisterWorkflow<ContinueAsNewWorkflow>();
                 options.RegisterWorkflow<CustomStatusWorkflow>();
                 options.RegisterActivity<ShoutActivity>();
