@@ -108,7 +108,7 @@ public sealed class WorkflowEngine : IDisposable
             _stopping = new CancellationTokenSource();
             foreach (var instance in _instances.Values)
             {
-                instance.Unload(new OperationCanceledException("the sidecar stopped"));
+                instance.Unload();
             }
 
             _instances.Clear();
@@ -369,14 +369,14 @@ public sealed class WorkflowEngine : IDisposable
             return;
         }
 
-        var durable = await WithInstanceAsync(item.InstanceId, (instance, _) =>
+        await WithInstanceAsync(item.InstanceId, async (instance, _) =>
         {
             var taskId = item.TaskId!.Value;
             var scheduled = instance.History.FirstOrDefault(e => e.EventTypeCase == EventType.TaskScheduled && e.EventId == taskId);
             if (instance.IsCompleted || instance.ExecutionId != item.ExecutionId || scheduled is null
                 || instance.IsResolved(taskId, EventType.TaskCompleted) || instance.IsResolved(taskId, EventType.TaskFailed))
             {
-                return Task.FromResult(Task.CompletedTask);
+                return;
             }
 
             var result = WorkflowInstanceState.NewEvent(Now);
@@ -389,11 +389,10 @@ public sealed class WorkflowEngine : IDisposable
                 result.TaskCompleted = new TaskCompletedEvent { TaskScheduledId = taskId, Result = response.Result, TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId };
             }
 
-            return Task.FromResult(AddToInboxDeferred(instance, result));
+            // The worker hears "done" once the result is committed, as from daprd: workers may well wait for that
+            // answer before they take their next item.
+            await AddToInboxAsync(instance, result);
         }, cancellationToken);
-
-        // The worker hears "done" only once the result is committed: until then a crash re-runs the activity.
-        await durable;
     }
 
     // ---- turns ----
@@ -620,32 +619,26 @@ public sealed class WorkflowEngine : IDisposable
         _dispatcher.Send(new PendingWorkItem(instance.Id, null, instance.ExecutionId, () => new WorkItem { WorkflowRequest = request.Clone() }));
     }
 
-    /// <summary>Adds an event a client sent (start, raise, terminate, suspend, resume): committed before the caller
-    /// hears back.</summary>
+    /// <summary>Adds an event a client or worker sent (start, raise, terminate, suspend, resume, an activity's result),
+    /// committed before the caller hears back. The turn that takes it goes to a worker while it is being committed: the
+    /// worker's answer waits for the instance's gate, so it is applied only after the commit.</summary>
     private async Task AddToInboxAsync(WorkflowInstanceState instance, HistoryEvent e)
     {
         instance.Inbox.Add(e);
+        ScheduleTurn(instance);
         await SaveAsync(instance);
         instance.SignalChanged();
-        ScheduleTurn(instance);
     }
 
-    /// <summary>Adds an event the engine can produce again after a crash (an activity's result, whose worker is
-    /// answered only when it is committed; a fired timer; a child's result): it goes into the next turn at once and is
-    /// committed with that turn's result, saving a write per event. The task completes when it is committed.</summary>
-    private Task AddToInboxDeferred(WorkflowInstanceState instance, HistoryEvent e)
+    /// <summary>Adds an event the engine produces again after a crash (a fired timer, a child's result): it goes into
+    /// the next turn at once and is committed with that turn's result, saving a write per event.</summary>
+    private void AddToInboxDeferred(WorkflowInstanceState instance, HistoryEvent e)
     {
         instance.Inbox.Add(e);
-        var committed = instance.AwaitNextSave();
         ScheduleTurn(instance);
-        return committed;
     }
 
-    private async Task SaveAsync(WorkflowInstanceState instance)
-    {
-        await Store.SaveAsync(instance, CancellationToken.None);
-        instance.SavesCommitted();
-    }
+    private Task SaveAsync(WorkflowInstanceState instance) => Store.SaveAsync(instance, CancellationToken.None);
 
     private async Task<bool> AddLifecycleEventAsync(string id, HistoryEvent e, CancellationToken cancellationToken) =>
         await WithInstanceAsync(id, async (instance, _) =>
@@ -892,7 +885,7 @@ public sealed class WorkflowEngine : IDisposable
         catch (Exception e) when (e is not WorkflowException)
         {
             // A refusal (WorkflowException) comes before any change; anything else may leave memory ahead of the store.
-            instance.Unload(e);
+            instance.Unload();
             throw;
         }
         finally

@@ -50,25 +50,9 @@ internal sealed class WorkflowInstanceState(string id)
     public Dictionary<int, CancellationTokenSource> Timers { get; } = [];
 
     private TaskCompletionSource _changed = NewSignal();
-    private TaskCompletionSource? _nextSave;
 
-    /// <summary>Completes when the next save commits (what is in memory now is then stored), or fails if the instance
-    /// is reloaded from the store before that.</summary>
-    public Task AwaitNextSave() => (_nextSave ??= NewSignal()).Task;
-
-    public void SavesCommitted()
-    {
-        _nextSave?.TrySetResult();
-        _nextSave = null;
-    }
-
-    /// <summary>Memory is being dropped for what the store holds: what waited for a save will not get it.</summary>
-    public void Unload(Exception reason)
-    {
-        Loaded = false;
-        _nextSave?.TrySetException(reason);
-        _nextSave = null;
-    }
+    /// <summary>Memory is dropped for what the store holds: the next access loads the instance again.</summary>
+    public void Unload() => Loaded = false;
 
     /// <summary>Completes at the next change of status or state; waiters take it, then re-read.</summary>
     public Task Changed => _changed.Task;
