@@ -17,6 +17,17 @@ public sealed partial class RunnerProcess : IDisposable
 
     public CapturedLines Output { get; }
 
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The runner's exit code once it has exited within <paramref name="timeout"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     /// <summary>An assembly built next to this test's output: tests/LocalSidecar.Tests/bin/&lt;config&gt;/&lt;tfm&gt;/ →
     /// &lt;projectDirectory&gt;/bin/&lt;config&gt;/&lt;tfm&gt;/&lt;name&gt;.dll.</summary>
     public static string BuiltAssembly(string projectDirectory, string name)
