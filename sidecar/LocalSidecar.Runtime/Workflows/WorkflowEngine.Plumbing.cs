@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using LocalSidecar.Components.State;
 using Microsoft.Extensions.Logging;
 using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
@@ -39,7 +36,7 @@ public sealed partial class WorkflowEngine
         catch (Exception e) when (e is not WorkflowException)
         {
             // A refusal (WorkflowException) comes before any change; anything else may leave memory ahead of the store.
-            instance.Unload();
+            instance.Loaded = false;
             throw;
         }
         finally

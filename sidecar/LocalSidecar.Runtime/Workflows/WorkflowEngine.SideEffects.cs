@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using LocalSidecar.Components.State;
 using Microsoft.Extensions.Logging;
 using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
@@ -40,7 +37,7 @@ public sealed partial class WorkflowEngine
 
             await RunFollowUpAsync(() => WithInstanceAsync(id, (current, _) =>
             {
-                if (current.IsCompleted || current.ExecutionId != executionId || current.IsResolved(timerId, EventType.TimerFired))
+                if (current.IsCompleted || current.ExecutionId != executionId || current.IsResolved(timerId))
                 {
                     return Task.CompletedTask;
                 }
@@ -116,7 +113,7 @@ public sealed partial class WorkflowEngine
         {
             var taskId = parent.TaskScheduledId;
             if (!instance.Exists || instance.IsCompleted || instance.ExecutionId != parent.WorkflowInstance.ExecutionId
-                || instance.IsResolved(taskId, EventType.ChildWorkflowInstanceCompleted) || instance.IsResolved(taskId, EventType.ChildWorkflowInstanceFailed))
+                || instance.IsResolved(taskId))
             {
                 return Task.CompletedTask;
             }

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using LocalSidecar.Components.State;
 using Microsoft.Extensions.Logging;
 using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
 
@@ -47,7 +44,7 @@ public sealed partial class WorkflowEngine
             var taskId = item.TaskId!.Value;
             var scheduled = instance.History.FirstOrDefault(e => e.EventTypeCase == EventType.TaskScheduled && e.EventId == taskId);
             if (instance.IsCompleted || instance.ExecutionId != item.ExecutionId || scheduled is null
-                || instance.IsResolved(taskId, EventType.TaskCompleted) || instance.IsResolved(taskId, EventType.TaskFailed))
+                || instance.IsResolved(taskId))
             {
                 return;
             }
@@ -223,8 +220,7 @@ public sealed partial class WorkflowEngine
 
     private static List<string> UnfinishedChildren(WorkflowInstanceState instance) =>
         instance.History.Where(e => e.EventTypeCase == EventType.ChildWorkflowInstanceCreated
-                && !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceCompleted)
-                && !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceFailed))
+                && !instance.IsResolved(e.EventId))
             .Select(e => e.ChildWorkflowInstanceCreated.InstanceId)
             .ToList();
 
@@ -350,14 +346,13 @@ public sealed partial class WorkflowEngine
         {
             switch (e.EventTypeCase)
             {
-                case EventType.TimerCreated when !instance.IsResolved(e.EventId, EventType.TimerFired) && !cancelledTimers.Contains(e.EventId):
+                case EventType.TimerCreated when !instance.IsResolved(e.EventId) && !cancelledTimers.Contains(e.EventId):
                     ArmTimer(instance, e);
                     break;
-                case EventType.TaskScheduled when !instance.IsResolved(e.EventId, EventType.TaskCompleted) && !instance.IsResolved(e.EventId, EventType.TaskFailed):
+                case EventType.TaskScheduled when !instance.IsResolved(e.EventId):
                     SendActivity(instance, e);
                     break;
-                case EventType.ChildWorkflowInstanceCreated when !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceCompleted)
-                    && !instance.IsResolved(e.EventId, EventType.ChildWorkflowInstanceFailed):
+                case EventType.ChildWorkflowInstanceCreated when !instance.IsResolved(e.EventId):
                     var (parentId, executionId, name) = (instance.Id, instance.ExecutionId, instance.Started!.Name);
                     followUps.Add(() => StartChildAsync(parentId, executionId, name, e));
                     break;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Dapr.DurableTask.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using LocalSidecar.Components.State;
 using Microsoft.Extensions.Logging;
 using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
@@ -108,7 +107,7 @@ public sealed partial class WorkflowEngine : IDisposable
             _stopping = new CancellationTokenSource();
             foreach (var instance in _instances.Values)
             {
-                instance.Unload();
+                instance.Loaded = false;
             }
 
             _instances.Clear();

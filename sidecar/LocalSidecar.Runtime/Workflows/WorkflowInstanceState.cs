@@ -51,9 +51,6 @@ internal sealed class WorkflowInstanceState(string id)
 
     private TaskCompletionSource _changed = NewSignal();
 
-    /// <summary>Memory is dropped for what the store holds: the next access loads the instance again.</summary>
-    public void Unload() => Loaded = false;
-
     /// <summary>Completes at the next change of status or state; waiters take it, then re-read.</summary>
     public Task Changed => _changed.Task;
 
@@ -133,11 +130,11 @@ internal sealed class WorkflowInstanceState(string id)
         Timers.Clear();
     }
 
-    /// <summary>Whether the history or inbox already resolves the task, timer or child of <paramref name="scheduledId"/>.</summary>
-    public bool IsResolved(int scheduledId, HistoryEvent.EventTypeOneofCase resolution) =>
-        History.Concat(Inbox).Any(e => e.EventTypeCase == resolution && ResolvedId(e) == scheduledId);
+    /// <summary>Whether the history or inbox already resolves the task, timer or child that action
+    /// <paramref name="actionId"/> scheduled (its completion or failure; action ids are unique within an execution).</summary>
+    public bool IsResolved(int actionId) => History.Concat(Inbox).Any(e => ResolvedId(e) == actionId);
 
-    public static int? ResolvedId(HistoryEvent e) => e.EventTypeCase switch
+    private static int? ResolvedId(HistoryEvent e) => e.EventTypeCase switch
     {
         HistoryEvent.EventTypeOneofCase.TaskCompleted => e.TaskCompleted.TaskScheduledId,
         HistoryEvent.EventTypeOneofCase.TaskFailed => e.TaskFailed.TaskScheduledId,

@@ -101,4 +101,20 @@ public sealed class WorkflowManagementTests(WorkflowApp workflows)
 
         await Assert.ThrowsAsync<RpcException>(() => workflows.Client.PurgeInstanceAsync(WorkflowApp.NewInstanceId("never-started"), deadline.Token));
     }
+
+    /// <summary>daprd answers NotFound only for the history of an unknown instance; for the other operations an unknown
+    /// instance is a plain engine error (Unknown).</summary>
+    [Fact]
+    public async Task An_unknown_instance_is_NotFound_for_its_history_and_Unknown_for_a_raised_event()
+    {
+        using var deadline = WorkflowApp.Deadline();
+        var id = WorkflowApp.NewInstanceId("never-started");
+
+        var history = await Assert.ThrowsAsync<RpcException>(() => workflows.RawHistoryAsync(id, deadline.Token));
+        Assert.Equal(StatusCode.NotFound, history.StatusCode);
+        Assert.Equal($"workflow instance '{id}' not found", history.Status.Detail);
+        var raise = await Assert.ThrowsAsync<RpcException>(() => workflows.Client.RaiseEventAsync(id, "anything", "data", deadline.Token));
+        Assert.Equal(StatusCode.Unknown, raise.StatusCode);
+        Assert.Equal("no such instance exists", raise.Status.Detail);
+    }
 }

@@ -67,7 +67,8 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine, SidecarContext si
         });
 
     public Task<GetInstanceHistoryResponse> GetInstanceHistory(GetInstanceHistoryRequest request, ServerCallContext context) =>
-        Run(async () => new GetInstanceHistoryResponse { Events = { await engine.GetHistoryAsync(request.InstanceId, context.CancellationToken) } });
+        Run(async () => new GetInstanceHistoryResponse { Events = { await engine.GetHistoryAsync(request.InstanceId, context.CancellationToken) } },
+            notFound: StatusCode.NotFound);
 
     public Task<ListInstanceIDsResponse> ListInstanceIDs(ListInstanceIDsRequest request, ServerCallContext context) =>
         Run(async () => new ListInstanceIDsResponse { InstanceIds = { await engine.ListInstanceIdsAsync(context.CancellationToken) } });
@@ -113,7 +114,9 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine, SidecarContext si
             return new CompleteTaskResponse();
         });
 
-    private static async Task<T> Run<T>(Func<Task<T>> operation)
+    /// <param name="notFound">daprd reports an unknown instance as NotFound only for the history; elsewhere it is a
+    /// plain engine error (Unknown).</param>
+    private static async Task<T> Run<T>(Func<Task<T>> operation, StatusCode notFound = StatusCode.Unknown)
     {
         try
         {
@@ -125,7 +128,7 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine, SidecarContext si
             {
                 WorkflowErrorKind.AlreadyExists => StatusCode.AlreadyExists,
                 WorkflowErrorKind.NoActorStateStore => StatusCode.Internal,
-                WorkflowErrorKind.NotFound when e.Message.StartsWith("workflow instance", StringComparison.Ordinal) => StatusCode.NotFound,
+                WorkflowErrorKind.NotFound => notFound,
                 _ => StatusCode.Unknown,
             };
             throw new RpcException(new global::Grpc.Core.Status(code, e.Message));
