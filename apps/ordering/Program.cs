@@ -1,4 +1,8 @@
-using Sidecart.Dapr;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Dapr.Actors.Client;
+using Dapr.Client;
+using Dapr.Workflow;
 using Sidecart.Dapr.AspNetCore;
 using Sidecart.Ordering;
 using Sidecart.Ordering.Actors;
@@ -6,34 +10,43 @@ using Sidecart.Ordering.Apis;
 using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Infrastructure;
 using Sidecart.Ordering.Services;
+using Sidecart.Ordering.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingJsonContext.Default));
-builder.Services.AddDaprClient();
+builder.Services.AddDaprClient((DaprClientBuilder dapr) => dapr.UseJsonSerializationOptions(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+{
+    TypeInfoResolver = JsonTypeInfoResolver.Combine(OrderingJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+}));
+builder.Services.AddDaprClient((Sidecart.Dapr.DaprClientOptions _) => { });
+builder.Services.AddSingleton<IActorProxyFactory>(sp => new ActorProxyFactory(new ActorProxyOptions
+{
+    UseJsonSerialization = true,
+    HttpEndpoint = Dapr.DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()),
+}));
+builder.Services.AddSingleton<SkuActorClient>();
+builder.Services.AddHttpClient<ICatalog, CatalogClient>(http => http.BaseAddress = new Uri($"http://{CatalogClient.AppId}/"))
+    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = Dapr.DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
+builder.Services.AddHttpClient<IPayments, PaymentsClient>(http => http.BaseAddress = new Uri($"http://{PaymentsClient.AppId}/"))
+    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = Dapr.DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
+// The SDK's source generator registers every Workflow and WorkflowActivity of this assembly (Workflows/).
+builder.Services.AddDaprWorkflow();
 builder.Services.AddIdempotentConsumer(o => o.TimeToLive = TimeSpan.FromDays(7));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.Configure<OrderProcessOptions>(builder.Configuration.GetSection(OrderProcessOptions.Section));
+builder.Services.Configure<OrderWorkflowOptions>(builder.Configuration.GetSection(OrderWorkflowOptions.Section));
 builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
-builder.Services.AddSingleton<ICatalog, CatalogClient>();
-builder.Services.AddSingleton<IPayments, PaymentsClient>();
 builder.Services.AddSingleton<IOrderRepository, OrderRepository>();
 builder.Services.AddSingleton<IOrderEventPublisher, OrderEventPublisher>();
 builder.Services.AddSingleton<OrderService>();
 builder.Services.AddValidatingConsumer();
 builder.Services.AddEventContract(ShipmentDispatched.Topic, ShipmentDispatched.SchemaFile, OrderingJsonContext.Default.ShipmentDispatched);
 builder.Services.AddSingleton<ShipmentDispatchedHandler>();
-builder.Services.AddActors(o =>
-{
-    o.JsonTypeInfoResolver = OrderingJsonContext.Default;
-    o.RegisterActor<OrderProcessActor>();
-});
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseAppApiToken();
-app.MapSubscribeHandler();
-app.MapActorsHandlers();
+SubscribeEndpointRouteBuilderExtensions.MapSubscribeHandler(app); // TODO(lead): the SDK's once the shipments consumer is on Sidecart.Events
 app.MapOrdersApi();
 app.MapShipmentEventsApi();
 app.MapDeadLettersApi();

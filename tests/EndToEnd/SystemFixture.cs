@@ -51,8 +51,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 },
                 ["ordering"] = new Dictionary<string, string>
                 {
-                    ["OrderProcess__RetryInterval"] = "00:00:01",
-                    ["OrderProcess__StepTimeout"] = "00:00:20",
+                    ["OrderWorkflow__RetryInterval"] = "00:00:01",
+                    ["OrderWorkflow__StepTimeout"] = "00:00:20",
                 },
             },
         });

@@ -38,6 +38,11 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
         order => order["status"]!.GetValue<string>() == status,
         $"order {orderId} to be {status}");
 
+    private Task<JsonObject> WaitForWorkflowAsync(string orderId) => OrderingSystem.EventuallyAsync(
+        async () => (await system.OrderingSidecar.GetFromJsonAsync<JsonObject>($"/v1.0/workflows/dapr/{orderId}"))!,
+        w => w["runtimeStatus"]?.GetValue<string>() == "COMPLETED",
+        $"the workflow of order {orderId} to complete");
+
     private Task<(string Id, JsonObject Data)> WaitForEventAsync(string orderId, string status) => OrderingSystem.EventuallyAsync(
         () => Task.FromResult(system.OrderEvents.FirstOrDefault(e => e.Data["orderId"]?.GetValue<string>() == orderId && e.Data["status"]?.GetValue<string>() == status)),
         e => e.Data is not null,
@@ -188,6 +193,54 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
         Assert.True(system.Stock.Saw($"Release BOTTLE-750 {orderId}"));
         Assert.False(system.Stock.Saw($"Confirm HEADLAMP-400 {orderId}"));
         await WaitForEventAsync(orderId, "Cancelled");
+    }
+
+    [Fact]
+    public async Task A_payment_not_authorized_by_the_deadline_cancels_the_order_releases_the_stock_and_refunds()
+    {
+        system.Payments.SlowCustomers["cust-slow"] = true;
+        var orderId = await PlaceOrderAsync("cust-slow", ("HEADLAMP-400", 1));
+
+        var order = await WaitForStatusAsync(orderId, "Cancelled");
+
+        Assert.Contains("not authorized within", order["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(system.Stock.Saw($"Release HEADLAMP-400 {orderId}"));
+        Assert.False(system.Stock.Saw($"Confirm HEADLAMP-400 {orderId}"));
+        // The late authorization may still have charged the customer: it is given back.
+        await OrderingSystem.EventuallyAsync(
+            () => Task.FromResult(system.Payments.Calls.Contains($"refund {orderId}")), refunded => refunded, "the refund after the deadline");
+        await WaitForEventAsync(orderId, "Cancelled");
+    }
+
+    [Fact]
+    public async Task Each_order_is_a_workflow_instance_visible_through_the_sidecars_workflow_api()
+    {
+        var orderId = await PlaceOrderAsync("cust-visible", ("BOTTLE-750", 1));
+        await WaitForStatusAsync(orderId, "Confirmed");
+
+        var workflow = await WaitForWorkflowAsync(orderId);
+
+        Assert.Equal(orderId, workflow["instanceID"]!.GetValue<string>());
+        Assert.Equal("OrderWorkflow", workflow["workflowName"]!.GetValue<string>());
+        Assert.Equal("\"Confirmed\"", workflow["properties"]!["dapr.workflow.output"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_declined_payment_is_never_refunded_and_an_acknowledged_refund_is_never_asked_again()
+    {
+        system.Payments.DecliningCustomers["cust-declined-once"] = true;
+        var declined = await PlaceOrderAsync("cust-declined-once", ("HEADLAMP-400", 1));
+        system.Payments.UnavailableCustomers["cust-refunded-once"] = true;
+        var refunded = await PlaceOrderAsync("cust-refunded-once", ("HEADLAMP-400", 1));
+
+        await WaitForStatusAsync(declined, "Cancelled");
+        await OrderingSystem.EventuallyAsync(
+            () => Task.FromResult(system.Payments.Calls.Count(c => c == $"refund {refunded}")), n => n == 1, "the refund of the unavailable payment");
+        await WaitForWorkflowAsync(declined);
+        await WaitForWorkflowAsync(refunded);
+
+        Assert.DoesNotContain(system.Payments.Calls, c => c.StartsWith($"refund {declined}", StringComparison.Ordinal));
+        Assert.Single(system.Payments.Calls, c => c == $"refund {refunded}");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public sealed record SidecartSystemOptions
     public string Configuration { get; init; } = "Debug";
 
     /// <summary>Environment variables per app id, added to (or replacing) the ones the system needs to run on free
-    /// ports, e.g. <c>OrderProcess__RetryInterval</c> for ordering.</summary>
+    /// ports, e.g. <c>OrderWorkflow__RetryInterval</c> for ordering.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Env { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>();
 

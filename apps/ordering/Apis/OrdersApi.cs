@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Sidecart.Ordering.Infrastructure;
 using Sidecart.Ordering.Model;
 using Sidecart.Ordering.Services;
 
@@ -42,7 +41,7 @@ public static class OrdersApi
         return TypedResults.Accepted($"/orders/{order.OrderId}", new OrderAccepted(order.OrderId, order.Status));
     }
 
-    public static async Task<Results<Ok<Order>, ProblemHttpResult>> GetOrder(string orderId, IOrderRepository orders, CancellationToken cancellationToken) =>
+    public static async Task<Results<Ok<Order>, ProblemHttpResult>> GetOrder(string orderId, OrderService orders, CancellationToken cancellationToken) =>
         await orders.FindAsync(orderId, cancellationToken) is { } order
             ? TypedResults.Ok(order)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order has id '{orderId}'.");

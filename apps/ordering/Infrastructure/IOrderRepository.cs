@@ -6,5 +6,7 @@ public interface IOrderRepository
 {
     Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken);
 
-    Task SaveAsync(Order order, CancellationToken cancellationToken);
+    /// <summary>Stores <paramref name="order"/> if it <see cref="Order.Supersedes">supersedes</see> the stored document,
+    /// safely against concurrent writers; answers the document as stored afterwards.</summary>
+    Task<Order> SaveForwardAsync(Order order, CancellationToken cancellationToken);
 }

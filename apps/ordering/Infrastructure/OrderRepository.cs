@@ -1,19 +1,59 @@
-using Sidecart.Dapr;
+using Dapr;
+using Dapr.Client;
 using Sidecart.Ordering.Model;
 
 namespace Sidecart.Ordering.Infrastructure;
 
-/// <summary>Order documents in the Dapr state store <c>statestore</c> under <c>order-{id}</c>. Only the order's
-/// OrderProcess actor writes one, so writes never race.</summary>
+/// <summary>
+/// Order documents in the Dapr state store <c>statestore</c> under <c>order-{id}</c>. The workflow of the order and the
+/// shipment handler both write them, so every write is conditional: an ETag for a document that exists, first-write
+/// for a new one. A failed conditional write is never interpreted (stores answer a lost first-write race differently:
+/// SQLite 409, Redis 500 <c>ERR_STATE_SAVE</c>); the document is read again and the decision made again.
+/// </summary>
 public sealed class OrderRepository(DaprClient dapr) : IOrderRepository
 {
     public const string StoreName = "statestore";
 
-    public Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken) =>
-        dapr.GetStateAsync(StoreName, Key(orderId), OrderingJsonContext.Default.Order, cancellationToken: cancellationToken);
+    private const int MaxRounds = 5;
 
-    public Task SaveAsync(Order order, CancellationToken cancellationToken) =>
-        dapr.SaveStateAsync(StoreName, Key(order.OrderId), order, OrderingJsonContext.Default.Order, cancellationToken: cancellationToken);
+    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
+
+    public Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken) =>
+        dapr.GetStateAsync<Order?>(StoreName, Key(orderId), cancellationToken: cancellationToken);
+
+    public async Task<Order> SaveForwardAsync(Order order, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var (stored, etag) = await dapr.GetStateAndETagAsync<Order?>(StoreName, Key(order.OrderId), cancellationToken: cancellationToken);
+            if (!order.Supersedes(stored))
+            {
+                return stored!;
+            }
+
+            if (stored is not null
+                ? await dapr.TrySaveStateAsync(StoreName, Key(order.OrderId), order, etag, FirstWrite, cancellationToken: cancellationToken)
+                : await TryCreateAsync(order, cancellationToken))
+            {
+                return order;
+            }
+        }
+
+        throw new InvalidOperationException($"Order {order.OrderId} kept changing while it was being saved.");
+    }
+
+    private async Task<bool> TryCreateAsync(Order order, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dapr.SaveStateAsync(StoreName, Key(order.OrderId), order, FirstWrite, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (DaprException)
+        {
+            return false;
+        }
+    }
 
     private static string Key(string orderId) => $"order-{orderId}";
 }

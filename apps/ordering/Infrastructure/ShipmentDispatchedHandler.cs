@@ -1,8 +1,7 @@
-using Sidecart.Dapr;
+using Dapr;
 using Sidecart.Dapr.AspNetCore;
 using Sidecart.Dapr.AspNetCore.DeadLetters;
 using Sidecart.Dapr.AspNetCore.Validation;
-using Sidecart.Ordering.Actors;
 using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Services;
 
@@ -34,9 +33,9 @@ public sealed class ShipmentDispatchedHandler(
         ShipmentOutcome outcome;
         try
         {
-            outcome = await orders.MarkShippedAsync(shipment);
+            outcome = await orders.MarkShippedAsync(shipment, cancellationToken);
         }
-        catch (Exception e) when (e is DaprApiException or HttpRequestException)
+        catch (Exception e) when (e is DaprException or InvalidOperationException)
         {
             logger.LogWarning(e, "Shipment {ShipmentId} of order {OrderId} will be redelivered", shipment.ShipmentId, shipment.OrderId);
             return TopicResults.Retry();

@@ -20,4 +20,11 @@ public sealed record Order(
     public Order MoveTo(OrderStatus status, string? reason = null) => OrderStatusMachine.CanMove(Status, status)
         ? this with { Status = status, Reason = reason }
         : throw new InvalidOperationException($"Order {OrderId} cannot move from {Status} to {status}.");
+
+    /// <summary>Whether this order is a step forward from <paramref name="stored"/>: a new order, a later status, or the
+    /// same pending order now priced. Writes that are not (a repeated or late write) must leave the stored one alone.</summary>
+    public bool Supersedes(Order? stored) =>
+        stored is null
+        || OrderStatusMachine.CanMove(stored.Status, Status)
+        || (stored.Status == Status && stored.Currency is null && Currency is not null);
 }

@@ -1,23 +1,37 @@
+using Dapr;
+using Dapr.Client;
+using Dapr.Workflow;
 using Microsoft.Extensions.Options;
-using Sidecart.Dapr;
-using Sidecart.Dapr.Actors;
-using Sidecart.Ordering.Actors;
 using Sidecart.Ordering.Events;
+using Sidecart.Ordering.Infrastructure;
 using Sidecart.Ordering.Model;
+using Sidecart.Ordering.Workflows;
 
 namespace Sidecart.Ordering.Services;
 
-/// <summary>Hands orders to their OrderProcess actors. Places an order exactly once per <c>Idempotency-Key</c>: the key
-/// is claimed in <c>statestore</c> with a first-write save (kept for <see cref="IdempotencyOptions.KeyTimeToLive"/>), so
-/// of two concurrent requests with one key only one order id wins and both start that order. The record keeps the
-/// request's fingerprint, so the key reused for a different request is refused instead of answered with another order.</summary>
-public sealed class OrderService(DaprClient dapr, IActorProxyFactory actors, IOptions<IdempotencyOptions> options)
+/// <summary>
+/// Places orders as <see cref="OrderWorkflow"/> instances (instance id = order id), exactly once per
+/// <c>Idempotency-Key</c>: the key is claimed in <c>statestore</c> (kept for <see cref="IdempotencyOptions.KeyTimeToLive"/>),
+/// so of two concurrent requests with one key only one order id wins and both start that order's workflow, which
+/// the sidecar starts once. The record keeps the request's fingerprint, so the key reused for a different request is
+/// refused instead of answered with another order.
+/// </summary>
+public sealed class OrderService(
+    DaprClient dapr,
+    DaprWorkflowClient workflows,
+    IOrderRepository orders,
+    IOrderEventPublisher events,
+    TimeProvider time,
+    IOptions<IdempotencyOptions> idempotency,
+    IOptions<OrderWorkflowOptions> workflowOptions)
 {
     public const string StoreName = "statestore";
 
-    // A claim fails only because the key is taken; the record can still be gone when read (its TTL just ran out),
-    // and then the key is free to claim again.
+    // A claim fails when the key is taken (or the store failed); the record can still be gone when read again (its
+    // TTL just ran out), and then the key is free to claim again.
     private const int MaxClaimRounds = 3;
+
+    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
 
     private static string IdempotencyStateKey(string idempotencyKey) => $"idempotency-{idempotencyKey}";
 
@@ -30,35 +44,102 @@ public sealed class OrderService(DaprClient dapr, IActorProxyFactory actors, IOp
             return OrderPlacement.KeyReused;
         }
 
-        // Starting is idempotent too: a retry after a crash between claiming the key and starting the order starts
+        // Starting is idempotent too: a retry after a crash between claiming the key and starting the workflow starts
         // it now, and a repeated request gets the order as it is.
-        return new OrderPlacement(await Process(record.OrderId).Start(request));
+        if (await orders.FindAsync(record.OrderId, cancellationToken) is { } existing)
+        {
+            return new OrderPlacement(existing);
+        }
+
+        var input = new OrderWorkflowInput(record.OrderId, request.CustomerId, request.Lines, workflowOptions.Value);
+        await StartOnceAsync(input, cancellationToken);
+        return new OrderPlacement(input.PendingOrder);
     }
 
-    public Task<ShipmentOutcome> MarkShippedAsync(ShipmentDispatched shipment) => Process(shipment.OrderId).MarkShipped(shipment);
+    /// <summary>The order document, or, before its workflow has recorded it, the pending order the workflow started with.</summary>
+    public async Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken)
+    {
+        if (await orders.FindAsync(orderId, cancellationToken) is { } order)
+        {
+            return order;
+        }
+
+        var workflow = await workflows.GetWorkflowStateAsync(orderId, getInputsAndOutputs: true, cancellationToken);
+        return workflow.Exists && workflow.WorkflowName == nameof(OrderWorkflow) ? workflow.ReadInputAs<OrderWorkflowInput>()?.PendingOrder : null;
+    }
+
+    /// <summary>Moves a Confirmed order to Shipped and publishes it; a repeated shipment publishes again, with the same
+    /// CloudEvent id, so a crash between the two loses nothing.</summary>
+    public async Task<ShipmentOutcome> MarkShippedAsync(ShipmentDispatched shipment, CancellationToken cancellationToken)
+    {
+        var order = await orders.FindAsync(shipment.OrderId, cancellationToken);
+        switch (order?.Status)
+        {
+            case null:
+                return ShipmentOutcome.UnknownOrder;
+            case OrderStatus.Pending:
+                return ShipmentOutcome.NotYetConfirmed;
+            case OrderStatus.Confirmed or OrderStatus.Shipped:
+                var shipped = order.Status == OrderStatus.Shipped ? order : await orders.SaveForwardAsync(order.MoveTo(OrderStatus.Shipped), cancellationToken);
+                if (shipped.Status != OrderStatus.Shipped)
+                {
+                    return ShipmentOutcome.NotShippable;
+                }
+
+                await events.PublishAsync(OrderStatusChanged.From(shipped, time.GetUtcNow()), cancellationToken);
+                return ShipmentOutcome.Shipped;
+            default:
+                return ShipmentOutcome.NotShippable;
+        }
+    }
+
+    private async Task StartOnceAsync(OrderWorkflowInput input, CancellationToken cancellationToken)
+    {
+        if ((await workflows.GetWorkflowStateAsync(input.OrderId, getInputsAndOutputs: false, cancellationToken)).Exists)
+        {
+            return;
+        }
+
+        try
+        {
+            await workflows.ScheduleNewWorkflowAsync(nameof(OrderWorkflow), input.OrderId, input);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Refused when a concurrent request with the same key started it first; anything else is a real failure.
+            if (!(await workflows.GetWorkflowStateAsync(input.OrderId, getInputsAndOutputs: false, cancellationToken)).Exists)
+            {
+                throw;
+            }
+        }
+    }
 
     /// <summary>The key's record: a new one naming a new order id, or the one an earlier request stored.</summary>
     private async Task<IdempotencyRecord> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
     {
         var candidate = new IdempotencyRecord($"ord-{Guid.NewGuid():N}", fingerprint);
+        var timeToLive = new Dictionary<string, string>
+        {
+            ["ttlInSeconds"] = ((long)idempotency.Value.KeyTimeToLive.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         for (var round = 0; round < MaxClaimRounds; round++)
         {
-            var claimed = await dapr.TrySaveStateAsync(
-                StoreName, key, candidate, OrderingJsonContext.Default.IdempotencyRecord, etag: null, StateOptions.FirstWrite,
-                DaprMetadata.TimeToLive(options.Value.KeyTimeToLive), cancellationToken);
-            if (claimed)
-            {
-                return candidate;
-            }
-
-            if (await dapr.GetStateAsync(StoreName, key, OrderingJsonContext.Default.IdempotencyRecord, StateConsistency.Strong, cancellationToken: cancellationToken) is { } existing)
+            if (await dapr.GetStateAsync<IdempotencyRecord?>(StoreName, key, ConsistencyMode.Strong, cancellationToken: cancellationToken) is { } existing)
             {
                 return existing;
             }
+
+            try
+            {
+                await dapr.SaveStateAsync(StoreName, key, candidate, FirstWrite, timeToLive, cancellationToken);
+                return candidate;
+            }
+            catch (DaprException)
+            {
+                // Taken by a concurrent request, or the store failed: read again to tell which.
+            }
         }
 
-        throw new InvalidOperationException($"Idempotency key record {key} is taken but could not be read.");
+        throw new InvalidOperationException($"Idempotency key record {key} could neither be claimed nor read.");
     }
-
-    private IOrderProcessActor Process(string orderId) => actors.CreateProxy<IOrderProcessActor>(orderId, IOrderProcessActor.TypeName);
 }

@@ -1,18 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
-using Sidecart.Dapr;
 
 namespace Sidecart.Ordering.Services;
 
-/// <summary>Payments (app id <c>payments</c>) by service invocation: <c>POST /payments/authorize</c> and <c>/payments/refund</c>.</summary>
-public sealed class PaymentsClient(DaprClient dapr) : IPayments
+/// <summary>Payments (app id <c>payments</c>) by service invocation: <c>POST /payments/authorize</c> and
+/// <c>/payments/refund</c>, through Dapr's <c>InvocationHandler</c> like <see cref="CatalogClient"/>.</summary>
+public sealed class PaymentsClient(HttpClient http) : IPayments
 {
     public const string AppId = "payments";
 
     public async Task<PaymentResult> AuthorizeAsync(PaymentAuthorization authorization, CancellationToken cancellationToken)
     {
-        using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/authorize", authorization, OrderingJsonContext.Default.PaymentAuthorization);
-        using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
+        using var response = await http.PostAsJsonAsync("payments/authorize", authorization, OrderingJsonContext.Default.PaymentAuthorization, cancellationToken);
         ThrowIfUnavailable(response, $"authorize order {authorization.OrderId}");
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync(OrderingJsonContext.Default.PaymentResult, cancellationToken)
@@ -21,8 +20,7 @@ public sealed class PaymentsClient(DaprClient dapr) : IPayments
 
     public async Task RefundAsync(string orderId, CancellationToken cancellationToken)
     {
-        using var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, AppId, "payments/refund", new PaymentRefund(orderId), OrderingJsonContext.Default.PaymentRefund);
-        using var response = await dapr.InvokeMethodWithResponseAsync(request, cancellationToken);
+        using var response = await http.PostAsJsonAsync("payments/refund", new PaymentRefund(orderId), OrderingJsonContext.Default.PaymentRefund, cancellationToken);
         ThrowIfUnavailable(response, $"refund order {orderId}");
 
         // Payments that never saw the order has nothing to refund.

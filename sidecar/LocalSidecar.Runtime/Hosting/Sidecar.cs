@@ -245,6 +245,7 @@ public sealed class Sidecar : IAsyncDisposable
 
         var app = builder.Build();
         var listeners = new Listeners(http!, grpc!, internalHop!);
+        app.UseCleanPath();
         app.UseRouting();
         app.Use((httpContext, next) => SeparatePorts(httpContext, next, listeners));
         if (context.Options.ApiToken is { Length: > 0 } token)

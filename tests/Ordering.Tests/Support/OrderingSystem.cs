@@ -45,11 +45,14 @@ public sealed class OrderingSystem : IAsyncLifetime
     /// <summary>Ordering itself, on its real port.</summary>
     public HttpClient App { get; private set; } = null!;
 
-    /// <summary>Ordering's own sidecar: state read here is ordering's.</summary>
+    /// <summary>Ordering's own sidecar: state read here is ordering's, and so are the workflows.</summary>
     public HttpClient OrderingSidecar { get; private set; } = null!;
 
     /// <summary>How long ordering keeps an Idempotency-Key here (not the default, so the test sees the setting applied).</summary>
     public static readonly TimeSpan IdempotencyKeyTimeToLive = TimeSpan.FromHours(2);
+
+    /// <summary>The payment deadline here: long enough for every ordinary authorization, short enough to wait out.</summary>
+    public static readonly TimeSpan PaymentDeadline = TimeSpan.FromSeconds(3);
 
     /// <summary>A sidecar with no app, publishing as shipping would.</summary>
     public HttpClient Shipping { get; private set; } = null!;
@@ -60,18 +63,19 @@ public sealed class OrderingSystem : IAsyncLifetime
 
         await StartStubAsync("catalog", MapCatalog);
         await StartStubAsync("payments", MapPayments);
-        var inventory = await StartStubAsync("inventory", MapInventory, services => services
+        var inventory = await StartStubAsync("inventory", MapInventory, (services, sidecar) => services
             .AddSingleton(Stock)
             .AddActors(o =>
             {
-                o.JsonTypeInfoResolver = StubJsonContext.Default;
-                o.RegisterActor<StubSkuActor>();
+                o.HttpEndpoint = sidecar.HttpEndpoint.GetLeftPart(UriPartial.Authority);
+                o.UseJsonSerialization = true;
+                o.Actors.RegisterActor<StubSkuActor>();
             }));
         var listener = await StartStubAsync("listener", MapListener);
 
         var orderingPort = _sidecars.Track(new ReservedPort());
         var ordering = await StartSidecarAsync("ordering", orderingPort.Port);
-        var factory = new OrderingFactory(ordering.HttpPort);
+        var factory = new OrderingFactory(ordering);
         _sidecars.Track(factory);
         // Kestrel options rather than UseKestrel(port), whose address rewrite races the app's own start.
         factory.UseKestrel(orderingPort.ServeWith);
@@ -80,7 +84,7 @@ public sealed class OrderingSystem : IAsyncLifetime
         OrderingSidecar = new HttpClient { BaseAddress = ordering.HttpEndpoint };
         Shipping = new HttpClient { BaseAddress = (await StartSidecarAsync("shipping", null)).HttpEndpoint };
 
-        await WaitForMetadataAsync(ordering, m => m["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true && m.ToJsonString().Contains("\"shipments\"", StringComparison.Ordinal), "ordering's actors and subscriptions");
+        await WaitForMetadataAsync(ordering, m => m["workflows"]?["connectedWorkers"]?.GetValue<int>() >= 1 && m.ToJsonString().Contains("\"shipments\"", StringComparison.Ordinal), "ordering's workflow worker and subscriptions");
         await WaitForMetadataAsync(inventory, m => m["actorRuntime"]?["hostReady"]?.GetValue<bool>() == true, "the inventory stub's actors");
         await WaitForMetadataAsync(listener, m => m.ToJsonString().Contains("\"orders\"", StringComparison.Ordinal), "the listener's subscription");
     }
@@ -116,6 +120,11 @@ public sealed class OrderingSystem : IAsyncLifetime
             Payments.Calls.Enqueue($"authorize {orderId} {body["customerId"]} {body["amount"]} {body["currency"]}");
             var customerId = body["customerId"]!.GetValue<string>();
             Payments.CustomerOfOrder[orderId] = customerId;
+            if (Payments.SlowCustomers.ContainsKey(customerId))
+            {
+                await Task.Delay(PaymentDeadline * 2);
+            }
+
             if (Payments.UnavailableCustomers.ContainsKey(customerId))
             {
                 return Results.Problem(statusCode: 503, title: "Payment provider unavailable");
@@ -152,14 +161,14 @@ public sealed class OrderingSystem : IAsyncLifetime
         });
     }
 
-    private async Task<LocalSidecar.Hosting.Sidecar> StartStubAsync(string appId, Action<WebApplication> map, Action<IServiceCollection>? services = null)
+    private async Task<LocalSidecar.Hosting.Sidecar> StartStubAsync(string appId, Action<WebApplication> map, Action<IServiceCollection, LocalSidecar.Hosting.Sidecar>? services = null)
     {
         var port = _sidecars.Track(new ReservedPort());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(port.ServeWith);
-        services?.Invoke(builder.Services);
         var sidecar = await StartSidecarAsync(appId, port.Port);
+        services?.Invoke(builder.Services, sidecar);
         builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
         var app = builder.Build();
         map(app);
@@ -176,15 +185,17 @@ public sealed class OrderingSystem : IAsyncLifetime
         await EventuallyAsync(async () => JsonNode.Parse(await client.GetStringAsync("/v1.0/metadata"))!.AsObject(), ready, what);
     }
 
-    private sealed class OrderingFactory(int daprHttpPort) : WebApplicationFactory<Program>
+    private sealed class OrderingFactory(LocalSidecar.Hosting.Sidecar sidecar) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("DAPR_HTTP_PORT", daprHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_HTTP_PORT", sidecar.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_GRPC_PORT", sidecar.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("OrderProcess:RetryInterval", "00:00:00.250");
-            builder.UseSetting("OrderProcess:StepTimeout", "00:00:30");
-            builder.UseSetting("OrderProcess:MaxPaymentAttempts", "2");
+            builder.UseSetting("OrderWorkflow:RetryInterval", "00:00:00.250");
+            builder.UseSetting("OrderWorkflow:StepTimeout", "00:00:30");
+            builder.UseSetting("OrderWorkflow:PaymentDeadline", PaymentDeadline.ToString());
+            builder.UseSetting("OrderWorkflow:MaxPaymentAttempts", "2");
             builder.UseSetting("Idempotency:KeyTimeToLive", IdempotencyKeyTimeToLive.ToString());
             builder.UseContentRoot(AppContext.BaseDirectory);
         }

@@ -14,6 +14,9 @@ public sealed class PaymentsStub
     /// <summary>Customers for whom refunds answer 503 too, as long as they are listed.</summary>
     public ConcurrentDictionary<string, bool> UnavailableRefundCustomers { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Customers whose authorization takes twice the payment deadline (then succeeds).</summary>
+    public ConcurrentDictionary<string, bool> SlowCustomers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whose order each authorized order id is, since a refund names only the order.</summary>
     public ConcurrentDictionary<string, string> CustomerOfOrder { get; } = new(StringComparer.Ordinal);
 

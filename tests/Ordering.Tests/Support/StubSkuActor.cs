@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Serialization;
-using Sidecart.Dapr.Actors;
+using Dapr.Actors;
+using Dapr.Actors.Runtime;
 
 namespace Sidecart.Ordering.Tests.Support;
 
@@ -32,18 +32,18 @@ public sealed class StubStock
 }
 
 [Actor(TypeName = "Sku")]
-public sealed class StubSkuActor(StubStock stock) : Actor, IStubSku
+public sealed class StubSkuActor(ActorHost host, StubStock stock) : Actor(host), IStubSku
 {
     public async Task<StubReservation> Reserve(StubReserve request)
     {
-        stock.Calls.Enqueue($"Reserve {Id} {request.OrderId} {request.Quantity}");
+        stock.Calls.Enqueue($"Reserve {Id.GetId()} {request.OrderId} {request.Quantity}");
         var available = await AvailableAsync();
         var reservations = await ReservationsAsync();
         if (!reservations.ContainsKey(request.OrderId))
         {
             if (request.Quantity > available)
             {
-                return new StubReservation(request.OrderId, Id, false, "insufficient stock", available, reservations.Values.Sum());
+                return new StubReservation(request.OrderId, Id.GetId(), false, "insufficient stock", available, reservations.Values.Sum());
             }
 
             available -= request.Quantity;
@@ -52,20 +52,20 @@ public sealed class StubSkuActor(StubStock stock) : Actor, IStubSku
             await StateManager.SetStateAsync("reservations", reservations);
         }
 
-        return new StubReservation(request.OrderId, Id, true, null, available, reservations.Values.Sum());
+        return new StubReservation(request.OrderId, Id.GetId(), true, null, available, reservations.Values.Sum());
     }
 
     public async Task<StubReservation> Confirm(StubOrderRef request)
     {
-        stock.Calls.Enqueue($"Confirm {Id} {request.OrderId}");
+        stock.Calls.Enqueue($"Confirm {Id.GetId()} {request.OrderId}");
         var reservations = await ReservationsAsync();
         var known = reservations.ContainsKey(request.OrderId);
-        return new StubReservation(request.OrderId, Id, known, known ? null : "no reservation", await AvailableAsync(), reservations.Values.Sum());
+        return new StubReservation(request.OrderId, Id.GetId(), known, known ? null : "no reservation", await AvailableAsync(), reservations.Values.Sum());
     }
 
     public async Task<StubReservation> Release(StubOrderRef request)
     {
-        stock.Calls.Enqueue($"Release {Id} {request.OrderId}");
+        stock.Calls.Enqueue($"Release {Id.GetId()} {request.OrderId}");
         var available = await AvailableAsync();
         var reservations = await ReservationsAsync();
         if (reservations.Remove(request.OrderId, out var quantity))
@@ -75,22 +75,15 @@ public sealed class StubSkuActor(StubStock stock) : Actor, IStubSku
             await StateManager.SetStateAsync("reservations", reservations);
         }
 
-        return new StubReservation(request.OrderId, Id, true, null, available, reservations.Values.Sum());
+        return new StubReservation(request.OrderId, Id.GetId(), true, null, available, reservations.Values.Sum());
     }
 
     private async Task<int> AvailableAsync()
     {
         var saved = await StateManager.TryGetStateAsync<int>("available");
-        return saved.HasValue ? saved.Value : stock.Initial.GetValueOrDefault(Id, 100);
+        return saved.HasValue ? saved.Value : stock.Initial.GetValueOrDefault(Id.GetId(), 100);
     }
 
     private async Task<Dictionary<string, int>> ReservationsAsync() =>
         (await StateManager.TryGetStateAsync<Dictionary<string, int>>("reservations")).Value ?? [];
 }
-
-[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(StubReserve))]
-[JsonSerializable(typeof(StubOrderRef))]
-[JsonSerializable(typeof(StubReservation))]
-[JsonSerializable(typeof(Dictionary<string, int>))]
-public sealed partial class StubJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Sidecart.Ordering.Actors;
+namespace Sidecart.Ordering.Services;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ShipmentOutcome>))]
 public enum ShipmentOutcome
