@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Dapr.Actors;
+using Dapr.Actors.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
-using Sidecart.Dapr;
-using Sidecart.Dapr.Actors;
 using Sidecart.Inventory.Actors;
 using Sidecart.Testing;
 
@@ -29,9 +28,9 @@ public sealed class InventorySystem : IAsyncDisposable
     /// <summary>The caller's sidecar, raw (publishing, invoking the app).</summary>
     public HttpClient Caller { get; private set; } = null!;
 
-    public DaprClient CallerDapr { get; private set; } = null!;
-
-    public IActorProxyFactory Proxies { get; private set; } = null!;
+    /// <summary>Actor proxies through the caller's sidecar, set up as another app (ordering) sets them up: typed, with
+    /// JSON bodies and the SDK's default JSON options (camelCase, case-insensitive), not the inventory's.</summary>
+    public ActorProxyOptions ProxyOptions { get; private set; } = null!;
 
     public static async Task<InventorySystem> StartAsync(TimeSpan reservationTimeout)
     {
@@ -41,7 +40,7 @@ public sealed class InventorySystem : IAsyncDisposable
 
         var appPort = system._sidecars.Track(new ReservedPort());
         var inventorySidecar = await system._sidecars.StartAsync("inventory", appPort.Port, resources);
-        var factory = new InventoryFactory(inventorySidecar.HttpPort, reservationTimeout);
+        var factory = new InventoryFactory(inventorySidecar, reservationTimeout);
         system._sidecars.Track(factory);
         // Kestrel options rather than UseKestrel(port), whose address rewrite races the app's own start.
         factory.UseKestrel(appPort.ServeWith);
@@ -50,13 +49,13 @@ public sealed class InventorySystem : IAsyncDisposable
 
         var caller = await system._sidecars.StartAsync("caller", null, resources);
         system.Caller = new HttpClient { BaseAddress = caller.HttpEndpoint };
-        system.CallerDapr = new DaprClient(new HttpClient(), Options.Create(new DaprClientOptions { HttpEndpoint = caller.HttpEndpoint }));
-        system.Proxies = new ActorProxyFactory(system.CallerDapr, InventoryJsonContext.Default);
+        // The SDK appends /v1.0/... to the endpoint, so it must not end with a slash.
+        system.ProxyOptions = new ActorProxyOptions { HttpEndpoint = caller.HttpEndpoint.GetLeftPart(UriPartial.Authority), UseJsonSerialization = true };
         await system.WaitForSubscriptionsAsync(inventorySidecar.HttpEndpoint);
         return system;
     }
 
-    public ISkuActor Sku(string sku) => Proxies.CreateProxy<ISkuActor>(sku, "Sku");
+    public ISkuActor Sku(string sku) => ActorProxy.Create<ISkuActor>(new ActorId(sku), "Sku", ProxyOptions);
 
     public static string NewSku() => $"TEST-{Guid.NewGuid():N}";
 
@@ -80,11 +79,12 @@ public sealed class InventorySystem : IAsyncDisposable
             "the inventory's subscriptions and actor host");
     }
 
-    private sealed class InventoryFactory(int daprHttpPort, TimeSpan reservationTimeout) : WebApplicationFactory<Program>
+    private sealed class InventoryFactory(LocalSidecar.Hosting.Sidecar sidecar, TimeSpan reservationTimeout) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("DAPR_HTTP_PORT", daprHttpPort.ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_HTTP_PORT", sidecar.HttpPort.ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_GRPC_PORT", sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture));
             builder.UseSetting("Inventory:ReservationTimeout", reservationTimeout.ToString("c", CultureInfo.InvariantCulture));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseContentRoot(AppContext.BaseDirectory);

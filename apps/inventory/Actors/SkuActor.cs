@@ -1,18 +1,32 @@
-using System.Text.Json;
+using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Options;
-using Sidecart.Dapr.Actors;
 using Sidecart.Inventory.Model;
 
 namespace Sidecart.Inventory.Actors;
 
-/// <summary>Loads the SKU's <see cref="StockLedger"/>, applies one operation, saves it (one state key, saved when the
-/// turn ends), and keeps the expiry reminder of each open reservation in step.</summary>
+/// <summary>Loads the SKU's <see cref="StockLedger"/>, applies one operation, saves it (one state key, saved by the
+/// runtime when the turn ends), and keeps the expiry reminder of each open reservation in step.</summary>
 [Actor(TypeName = TypeName)]
-public sealed class SkuActor(IOptions<InventoryOptions> options, ILogger<SkuActor> logger) : Actor, ISkuActor, IRemindable
+public sealed class SkuActor : Actor, ISkuActor, IRemindable
 {
     public const string TypeName = "Sku";
     private const string LedgerKey = "ledger";
     private const string ExpiryPrefix = "expire-";
+
+    private readonly IOptions<InventoryOptions> _options;
+
+    /// <param name="stateManager">Unit tests pass an in-memory one; the runtime's (through the sidecar) otherwise.</param>
+    public SkuActor(ActorHost host, IOptions<InventoryOptions> options, IActorStateManager? stateManager = null)
+        : base(host)
+    {
+        _options = options;
+        if (stateManager is not null)
+        {
+            StateManager = stateManager;
+        }
+    }
+
+    private string Sku => Id.GetId();
 
     public async Task<StockOperationResult> Reserve(ReserveStock request)
     {
@@ -23,48 +37,49 @@ public sealed class SkuActor(IOptions<InventoryOptions> options, ILogger<SkuActo
             await SaveAsync(ledger);
             if (decision.Accepted)
             {
-                await RegisterReminderAsync(ExpiryPrefix + request.OrderId, options.Value.ReservationTimeout);
+                // One-shot: an infinite period fires once, and the sidecar then forgets the reminder.
+                await RegisterReminderAsync(ExpiryPrefix + request.OrderId, state: null, _options.Value.ReservationTimeout, Timeout.InfiniteTimeSpan);
             }
         }
 
         return Result(request.OrderId, decision, ledger);
     }
 
-    public async Task<StockOperationResult> Confirm(StockOrderRef order)
+    public async Task<StockOperationResult> Confirm(StockOrderRef request)
     {
         var ledger = await LoadAsync();
-        var decision = ledger.Confirm(order.OrderId);
-        await SettleAsync(order.OrderId, decision, ledger);
-        return Result(order.OrderId, decision, ledger);
+        var decision = ledger.Confirm(request.OrderId);
+        await SettleAsync(request.OrderId, decision, ledger);
+        return Result(request.OrderId, decision, ledger);
     }
 
-    public async Task<StockOperationResult> Release(StockOrderRef order)
+    public async Task<StockOperationResult> Release(StockOrderRef request)
     {
         var ledger = await LoadAsync();
-        var decision = ledger.Release(order.OrderId);
-        await SettleAsync(order.OrderId, decision, ledger);
-        return Result(order.OrderId, decision, ledger);
+        var decision = ledger.Release(request.OrderId);
+        await SettleAsync(request.OrderId, decision, ledger);
+        return Result(request.OrderId, decision, ledger);
     }
 
-    public async Task<StockReceiptResult> AddStock(StockReceipt receipt)
+    public async Task<StockReceiptResult> AddStock(StockReceipt request)
     {
         var ledger = await LoadAsync();
-        var applied = ledger.AddStock(receipt.ReceiptId, receipt.Quantity);
+        var applied = ledger.AddStock(request.ReceiptId, request.Quantity);
         if (applied)
         {
             await SaveAsync(ledger);
         }
 
-        return new StockReceiptResult(receipt.ReceiptId, Id, applied, ledger.Available);
+        return new StockReceiptResult(request.ReceiptId, Sku, applied, ledger.Available);
     }
 
     public async Task<StockLevel> GetStock()
     {
         var ledger = await LoadAsync();
-        return new StockLevel(Id, ledger.Available, ledger.Reserved);
+        return new StockLevel(Sku, ledger.Available, ledger.Reserved);
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, JsonElement? state, string dueTime, string period)
+    public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
         if (!reminderName.StartsWith(ExpiryPrefix, StringComparison.Ordinal))
         {
@@ -76,7 +91,7 @@ public sealed class SkuActor(IOptions<InventoryOptions> options, ILogger<SkuActo
         if (ledger.Expire(orderId))
         {
             await SaveAsync(ledger);
-            logger.LogInformation("Reservation of {Sku} for order {OrderId} expired; its stock is available again", Id, orderId);
+            Logger.LogInformation("Reservation of {Sku} for order {OrderId} expired; its stock is available again", Sku, orderId);
         }
     }
 
@@ -94,5 +109,5 @@ public sealed class SkuActor(IOptions<InventoryOptions> options, ILogger<SkuActo
     private Task SaveAsync(StockLedger ledger) => StateManager.SetStateAsync(LedgerKey, ledger);
 
     private StockOperationResult Result(string orderId, StockDecision decision, StockLedger ledger) =>
-        new(orderId, Id, decision.Accepted, decision.Reason, ledger.Available, ledger.Reserved);
+        new(orderId, Sku, decision.Accepted, decision.Reason, ledger.Available, ledger.Reserved);
 }

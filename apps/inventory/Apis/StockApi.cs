@@ -1,5 +1,6 @@
+using Dapr.Actors;
+using Dapr.Actors.Client;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sidecart.Dapr.Actors;
 using Sidecart.Inventory.Actors;
 
 namespace Sidecart.Inventory.Apis;
@@ -15,5 +16,5 @@ public static class StockApi
 
     /// <summary>Asks the SKU's actor, so the answer is serialised with reservations; a SKU never stocked has 0/0.</summary>
     public static async Task<Ok<StockLevel>> GetStock(string sku, IActorProxyFactory proxies) =>
-        TypedResults.Ok(await proxies.CreateProxy<ISkuActor>(sku, SkuActor.TypeName).GetStock());
+        TypedResults.Ok(await proxies.CreateActorProxy<ISkuActor>(new ActorId(sku), SkuActor.TypeName).GetStock());
 }

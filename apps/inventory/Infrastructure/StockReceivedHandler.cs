@@ -1,5 +1,6 @@
-using Sidecart.Dapr;
-using Sidecart.Dapr.Actors;
+using Dapr;
+using Dapr.Actors;
+using Dapr.Actors.Client;
 using Sidecart.Dapr.AspNetCore;
 using Sidecart.Dapr.AspNetCore.DeadLetters;
 using Sidecart.Dapr.AspNetCore.Validation;
@@ -28,14 +29,15 @@ public sealed class StockReceivedHandler(
     {
         try
         {
-            var result = await proxies.CreateProxy<ISkuActor>(received.Sku, SkuActor.TypeName)
+            var result = await proxies.CreateActorProxy<ISkuActor>(new ActorId(received.Sku), SkuActor.TypeName)
                 .AddStock(new StockReceipt(received.ReceiptId, received.Quantity));
             logger.LogInformation("Receipt {ReceiptId} for {Sku}: {Outcome}, {Available} available",
                 received.ReceiptId, received.Sku, result.Applied ? "applied" : "already applied", result.Available);
             return TopicResults.Success();
         }
-        catch (Exception e) when (e is DaprApiException or HttpRequestException)
+        catch (Exception e) when (e is DaprException or HttpRequestException)
         {
+            // DaprApiException (the sidecar refused the call) or ActorMethodInvocationException (the actor failed).
             logger.LogWarning(e, "Receipt {ReceiptId} for {Sku} will be redelivered", received.ReceiptId, received.Sku);
             return TopicResults.Retry();
         }

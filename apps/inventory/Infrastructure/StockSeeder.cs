@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Dapr;
+using Dapr.Actors;
+using Dapr.Actors.Client;
+using Dapr.Client;
 using Microsoft.Extensions.Options;
-using Sidecart.Dapr;
-using Sidecart.Dapr.Actors;
 using Sidecart.Inventory.Actors;
 using Sidecart.Inventory.Model;
 
@@ -48,14 +50,15 @@ public sealed class StockSeeder(
     // The sidecar may answer before it has learnt from /dapr/config that this app hosts Sku actors: retry until it has.
     private async Task<StockReceiptResult> AddStockAsync(OpeningStock line, CancellationToken stoppingToken)
     {
-        var sku = proxies.CreateProxy<ISkuActor>(line.Sku, SkuActor.TypeName);
+        var sku = proxies.CreateActorProxy<ISkuActor>(new ActorId(line.Sku), SkuActor.TypeName);
         while (true)
         {
             try
             {
                 return await sku.AddStock(new StockReceipt(line.ReceiptId, line.Quantity));
             }
-            catch (Exception e) when (e is HttpRequestException || (e is DaprApiException && e is not ActorMethodException { ErrorCode: ActorErrorCodes.MethodFailed or ActorErrorCodes.BadRequest }))
+            // Not when the actor itself failed (ActorMethodInvocationException): that is no start-up race.
+            catch (Exception e) when (e is HttpRequestException or (DaprApiException and not ActorMethodInvocationException))
             {
                 logger.LogDebug(e, "Actor {Sku} not reachable yet; retrying", line.Sku);
                 await Task.Delay(RetryDelay, stoppingToken);

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using Sidecart.Inventory.Actors;
 
-namespace Sidecart.Inventory.Tests;
+namespace Sidecart.Inventory.Tests.Actors;
 
 /// <summary>The Sku actors as ordering reaches them: through its own sidecar, to the inventory's sidecar, to the app.</summary>
 public sealed class SkuActorHostTests(InventoryFixture fixture) : IClassFixture<InventoryFixture>
