@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sidecart.PaymentProvider;
@@ -15,9 +16,10 @@ using Sidecart.Testing;
 
 namespace Sidecart.Payments.Tests;
 
-/// <summary>Payments on a real port behind a real local sidecar (in-memory <c>statestore</c>, a local-file
+/// <summary>Payments on a real port behind a real local sidecar (in-memory or SQLite <c>statestore</c>, a local-file
 /// <c>secretstore</c> in a temp folder), the stand-in provider on its own free port, and a client sidecar from
-/// which tests call payments as ordering would. Resilience settings are short so failure paths run quickly.</summary>
+/// which tests call payments as ordering would. Payments reaches its sidecar as under the runner: Dapr.Client over
+/// gRPC. Resilience settings are short so failure paths run quickly.</summary>
 public sealed class PaymentsSystem : IAsyncDisposable
 {
     public const string SecretName = "payments:providerApiKey";
@@ -46,20 +48,49 @@ public sealed class PaymentsSystem : IAsyncDisposable
     /// <summary>The stand-in provider, for its sandbox switches and stats.</summary>
     public HttpClient Provider { get; private set; } = null!;
 
+    /// <summary>The payments app's services, for what only the inside shows (its configured provider HttpClient).</summary>
+    public IServiceProvider PaymentsServices { get; private set; } = null!;
+
+    /// <summary>The SQLite database of a <see cref="PaymentsStateStore.Sqlite"/> system.</summary>
+    public string StateDatabase => Path.Combine(_sidecars.Root, "state.db");
+
     /// <param name="settings">payments configuration on top of the test defaults (<c>Payments:Provider:...</c>, log levels).</param>
     /// <param name="providerApiKey">the key the provider accepts; defaults to the one in the secret store.</param>
-    public static async Task<PaymentsSystem> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? providerApiKey = null)
+    /// <param name="stateStore">the kind of <c>statestore</c> component.</param>
+    /// <param name="services">changes to the payments app's services, applied after its own registrations.</param>
+    public static async Task<PaymentsSystem> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null,
+        string? providerApiKey = null,
+        PaymentsStateStore stateStore = PaymentsStateStore.InMemory,
+        Action<IServiceCollection>? services = null)
     {
         var system = new PaymentsSystem();
-        var resources = system._sidecars.ResourcesPath;
+        try
+        {
+            await system.StartAllAsync(settings, providerApiKey, stateStore, services);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAllAsync(IReadOnlyDictionary<string, string>? settings, string? providerApiKey, PaymentsStateStore stateStore, Action<IServiceCollection>? services)
+    {
+        var resources = _sidecars.ResourcesPath;
         Directory.CreateDirectory(resources);
-        var secretsFile = Path.Combine(system._sidecars.Root, "secrets.json");
-        File.WriteAllText(secretsFile, new JsonObject { ["payments"] = new JsonObject { ["providerApiKey"] = system.ApiKey } }.ToJsonString());
+        var secretsFile = Path.Combine(_sidecars.Root, "secrets.json");
+        File.WriteAllText(secretsFile, new JsonObject { ["payments"] = new JsonObject { ["providerApiKey"] = ApiKey } }.ToJsonString());
+        var state = stateStore == PaymentsStateStore.Sqlite
+            ? $$"""{type: state.sqlite, version: v1, metadata: [{name: connectionString, value: "{{StateDatabase}}"}]}"""
+            : "{type: state.in-memory, version: v1, metadata: []}";
         File.WriteAllText(Path.Combine(resources, "components.yaml"), $$"""
             apiVersion: dapr.io/v1alpha1
             kind: Component
             metadata: {name: statestore}
-            spec: {type: state.in-memory, version: v1, metadata: []}
+            spec: {{state}}
             ---
             apiVersion: dapr.io/v1alpha1
             kind: Component
@@ -73,15 +104,15 @@ public sealed class PaymentsSystem : IAsyncDisposable
             """);
 
         // The provider binds port 0, so the OS picks a port nobody else can take in the meantime.
-        var provider = new ProviderFactory(providerApiKey ?? system.ApiKey);
-        system._sidecars.Track(provider);
+        var provider = new ProviderFactory(providerApiKey ?? ApiKey);
+        _sidecars.Track(provider);
         provider.UseKestrel();
         provider.StartServer();
-        system.Provider = new HttpClient { BaseAddress = new Uri(provider.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
+        Provider = new HttpClient { BaseAddress = new Uri(provider.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()) };
 
         var configuration = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["Payments:Provider:BaseUrl"] = system.Provider.BaseAddress.ToString(),
+            ["Payments:Provider:BaseUrl"] = Provider.BaseAddress.ToString(),
             ["Payments:Provider:AttemptTimeout"] = "00:00:05",
             ["Payments:Provider:MaxRetryAttempts"] = "2",
             ["Payments:Provider:RetryDelay"] = "00:00:00.010",
@@ -96,11 +127,10 @@ public sealed class PaymentsSystem : IAsyncDisposable
             configuration[key] = value;
         }
 
-        await system.StartPaymentsAsync(configuration, resources);
+        await StartPaymentsAsync(configuration, resources, services);
 
-        var client = await system._sidecars.StartAsync("caller", null, resources);
-        system.Client = new HttpClient { BaseAddress = client.HttpEndpoint };
-        return system;
+        var client = await _sidecars.StartAsync("caller", null, resources);
+        Client = new HttpClient { BaseAddress = client.HttpEndpoint };
     }
 
     public Task<HttpResponseMessage> AuthorizeAsync(string orderId, decimal amount = 42.50m, string customerId = "customer-1", string currency = "EUR") =>
@@ -121,28 +151,32 @@ public sealed class PaymentsSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        App.Dispose();
-        Client.Dispose();
-        Provider.Dispose();
-        PaymentsSidecar.Dispose();
+        App?.Dispose();
+        Client?.Dispose();
+        Provider?.Dispose();
+        PaymentsSidecar?.Dispose();
         await _sidecars.DisposeAsync();
     }
 
     /// <summary>The app port must be known before the app starts (its sidecar needs it): a reserved port, on whose
     /// socket Kestrel then serves.</summary>
-    private async Task StartPaymentsAsync(Dictionary<string, string> configuration, string resources)
+    private async Task StartPaymentsAsync(Dictionary<string, string> configuration, string resources, Action<IServiceCollection>? services)
     {
         var appPort = _sidecars.Track(new ReservedPort());
         var sidecar = await _sidecars.StartAsync("payments", appPort.Port, resources);
+        PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+        // What the runner tells every app; the gRPC endpoint is what Dapr.Client uses for state and secrets.
         configuration["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture);
-        var payments = _sidecars.Track(new PaymentsFactory(configuration, Logs));
+        configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
+        var payments = _sidecars.Track(new PaymentsFactory(configuration, Logs, services));
         payments.UseKestrel(appPort.ServeWith);
         payments.StartServer();
-        PaymentsSidecar = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+        PaymentsServices = payments.Services;
         App = new HttpClient { BaseAddress = appPort.Address };
     }
 
-    private sealed class PaymentsFactory(IReadOnlyDictionary<string, string> settings, CapturedLogs logs) : WebApplicationFactory<PaymentsJsonContext>
+    private sealed class PaymentsFactory(IReadOnlyDictionary<string, string> settings, CapturedLogs logs, Action<IServiceCollection>? services)
+        : WebApplicationFactory<PaymentsJsonContext>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -151,7 +185,11 @@ public sealed class PaymentsSystem : IAsyncDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+            builder.ConfigureServices(collection => collection.AddSingleton<ILoggerProvider>(logs));
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
         }
     }
 

@@ -6,19 +6,18 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Sidecart.Payments.Model;
 
 namespace Sidecart.Payments.Infrastructure;
 
 /// <summary>
-/// The external payment provider over HTTP, through <see cref="ProviderResiliencePipeline"/>. Every attempt of one
-/// operation carries the same <c>Idempotency-Key</c>, the one stored in the payment record, so the provider answers
-/// a retry (or a concurrent duplicate) with the original result instead of charging again.
+/// The external payment provider over HTTP, a typed client whose handler retries, times out and breaks the circuit
+/// (<see cref="ProviderResilience"/>). Every attempt of one operation carries the same <c>Idempotency-Key</c>, the one
+/// stored in the payment record, so the provider answers a retry (or a concurrent duplicate) with the original result
+/// instead of charging again.
 /// </summary>
 public sealed class PaymentProviderClient(
     HttpClient http,
-    ResiliencePipeline<HttpResponseMessage> pipeline,
     ProviderApiKey apiKey,
     IOptions<ProviderOptions> options,
     ILogger<PaymentProviderClient> logger)
@@ -52,13 +51,10 @@ public sealed class PaymentProviderClient(
         CancellationToken cancellationToken)
     {
         var key = await apiKey.GetAsync(cancellationToken);
-        using var response = await ExecuteAsync(async token =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, requestType) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
-            return await http.SendAsync(request, token);
-        }, path, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, requestType) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        request.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
+        using var response = await SendAsync(request, path, cancellationToken);
 
         if (response.IsSuccessStatusCode)
         {
@@ -76,7 +72,7 @@ public sealed class PaymentProviderClient(
                 $"The payment provider rejected the configured API key (HTTP {(int)response.StatusCode}); secret '{secret.ApiKeySecretName}' in store '{secret.SecretStore}' needs a valid key.");
         }
 
-        if (ProviderResiliencePipeline.IsTransient(response))
+        if (ProviderResilience.IsTransient(response))
         {
             logger.LogError("The payment provider still answers HTTP {StatusCode} on {Path} after {Retries} retries", (int)response.StatusCode, path, options.Value.MaxRetryAttempts);
             throw PaymentProviderException.Unavailable($"The payment provider answered HTTP {(int)response.StatusCode} after {options.Value.MaxRetryAttempts} retries.");
@@ -87,21 +83,25 @@ public sealed class PaymentProviderClient(
         throw PaymentProviderException.Refused($"The payment provider refused the request with HTTP {(int)response.StatusCode} ({problem}).");
     }
 
-    private async Task<HttpResponseMessage> ExecuteAsync(Func<CancellationToken, ValueTask<HttpResponseMessage>> send, string path, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string path, CancellationToken cancellationToken)
     {
         try
         {
-            return await pipeline.ExecuteAsync(send, cancellationToken);
+            return await http.SendAsync(request, cancellationToken);
         }
         catch (BrokenCircuitException e)
         {
             logger.LogWarning("Payment provider call to {Path} not attempted: the circuit is open", path);
             throw PaymentProviderException.Unavailable("The payment provider failed repeatedly; calls are suspended for a while (circuit open).", e);
         }
-        catch (Exception e) when (e is TimeoutRejectedException or HttpRequestException)
+        catch (Exception e) when (e is ExecutionRejectedException or HttpRequestException)
         {
-            logger.LogError("The payment provider did not answer {Path} after {Retries} retries ({Failure})", path, options.Value.MaxRetryAttempts, e.GetType().Name);
-            throw PaymentProviderException.Unavailable($"The payment provider did not answer after {options.Value.MaxRetryAttempts} retries.", e);
+            // An attempt or the total timeout (TimeoutRejectedException), a network error, or too many calls at once.
+            var settings = options.Value;
+            logger.LogError("The payment provider did not answer {Path} with up to {Retries} retries within {TotalTimeout} ({Failure})",
+                path, settings.MaxRetryAttempts, settings.TotalTimeout, e.GetType().Name);
+            throw PaymentProviderException.Unavailable(
+                $"The payment provider did not answer with up to {settings.MaxRetryAttempts} retries within {settings.TotalTimeout.TotalSeconds:0.###} s.", e);
         }
     }
 

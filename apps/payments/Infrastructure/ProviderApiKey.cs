@@ -1,5 +1,6 @@
+using Dapr;
+using Dapr.Client;
 using Microsoft.Extensions.Options;
-using Sidecart.Dapr;
 
 namespace Sidecart.Payments.Infrastructure;
 
@@ -17,12 +18,12 @@ public sealed class ProviderApiKey(DaprClient dapr, IOptions<ProviderOptions> op
         }
 
         var (store, name) = (options.Value.SecretStore, options.Value.ApiKeySecretName);
-        IReadOnlyDictionary<string, string> secret;
+        Dictionary<string, string> secret;
         try
         {
             secret = await dapr.GetSecretAsync(store, name, cancellationToken: cancellationToken);
         }
-        catch (DaprApiException e)
+        catch (DaprException e)
         {
             logger.LogError(e, "Cannot read the payment provider's API key {SecretName} from secret store {SecretStore}", name, store);
             throw PaymentProviderException.CredentialsRejected($"The payment provider's API key could not be read from secret store '{store}'.", e);

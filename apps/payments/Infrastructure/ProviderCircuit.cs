@@ -3,8 +3,9 @@ using Sidecart.Payments.Model;
 
 namespace Sidecart.Payments.Infrastructure;
 
-/// <summary>The circuit breaker in front of the provider, as an operator sees it: its state now, and when and how often
-/// it opened since this instance started (a failed probe re-opens it). One per app instance, shared with <see cref="ProviderResiliencePipeline"/>.</summary>
+/// <summary>The circuit breaker in front of the provider, as an operator sees it: its state now (read from the breaker
+/// through <see cref="StateProvider"/>), and when and how often it opened since this instance started (a failed probe
+/// re-opens it). One per app instance, handed to the provider client's breaker by <see cref="ProviderResilience"/>.</summary>
 public sealed class ProviderCircuit(TimeProvider time)
 {
     private readonly Lock _gate = new();

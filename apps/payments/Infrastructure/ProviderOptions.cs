@@ -1,7 +1,9 @@
 namespace Sidecart.Payments.Infrastructure;
 
 /// <summary>Where the external payment provider is, where its API key is kept, and how hard to try it
-/// (configuration section <c>Payments:Provider</c>). The defaults point at the stand-in provider of the local profile.</summary>
+/// (configuration section <c>Payments:Provider</c>). The defaults point at the stand-in provider of the local profile.
+/// The resilience settings become the provider client's standard resilience handler options
+/// (<see cref="ProviderResilience"/>); each property names the option it sets.</summary>
 public sealed class ProviderOptions
 {
     public const string Section = "Payments:Provider";
@@ -13,18 +15,27 @@ public sealed class ProviderOptions
 
     public string ApiKeySecretName { get; set; } = "payments:providerApiKey";
 
-    /// <summary>How long one call to the provider may take before it is abandoned and retried.</summary>
+    /// <summary>How long one call to the provider may take before it is abandoned and retried
+    /// (<c>AttemptTimeout.Timeout</c>).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long one operation may take, all its attempts and the waits between them included
+    /// (<c>TotalRequestTimeout.Timeout</c>); more than <see cref="AttemptTimeout"/>, and well within the step timeout of
+    /// ordering's saga, so its caller hears a 503 rather than nothing.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Retries after the first attempt (<c>Retry.MaxRetryAttempts</c>).</summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
-    /// <summary>The first retry's delay; later ones back off exponentially, with jitter.</summary>
+    /// <summary>The first retry's delay (<c>Retry.Delay</c>); later ones back off exponentially, with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public CircuitBreakerSettings CircuitBreaker { get; set; } = new();
 
-    /// <summary>When the circuit opens: at least <see cref="MinimumThroughput"/> calls within <see cref="SamplingDuration"/>,
-    /// of which <see cref="FailureRatio"/> or more failed. It stays open (calls fail fast) for <see cref="BreakDuration"/>.</summary>
+    /// <summary>When the circuit opens: at least <see cref="MinimumThroughput"/> attempts within <see cref="SamplingDuration"/>,
+    /// of which <see cref="FailureRatio"/> or more failed. It stays open (calls fail fast) for <see cref="BreakDuration"/>.
+    /// Each sets the option of the same name under <c>CircuitBreaker</c>; <see cref="SamplingDuration"/> must be at
+    /// least twice <see cref="AttemptTimeout"/>, or the app does not start.</summary>
     public sealed class CircuitBreakerSettings
     {
         public double FailureRatio { get; set; } = 0.5;

@@ -6,7 +6,8 @@ namespace Sidecart.Payments.Services;
 /// <summary>
 /// Authorize and refund, idempotent per order id. The record is stored as pending (first write wins) before the
 /// provider is called, and its outcome is stored against the ETag read, so concurrent or repeated calls for one
-/// order all use one provider idempotency key and all end with the one stored answer.
+/// order all use one provider idempotency key and all end with the one stored answer. Every decision is taken on a
+/// record just read, never on how a write failed (see <see cref="PaymentStore"/>), so it holds on every state store.
 /// </summary>
 public sealed class PaymentService(PaymentStore store, PaymentProviderClient provider, TimeProvider time, ILogger<PaymentService> logger)
 {
@@ -19,14 +20,9 @@ public sealed class PaymentService(PaymentStore store, PaymentProviderClient pro
     {
         for (var round = 0; round < MaxRounds; round++)
         {
-            var entry = await store.GetAsync(request.OrderId, cancellationToken);
-            if (entry.Value is not { } record || entry.ETag is not { } etag)
-            {
-                // Whoever stores the pending record first decides the idempotency key; the others read it next round.
-                await store.TryAddAsync(PaymentRecord.Start(request, NewIdempotencyKey(), time.GetUtcNow()), cancellationToken);
-                continue;
-            }
-
+            // Whoever stores the pending record first decides the idempotency key; the others get that record back.
+            var (record, etag) = await store.GetAsync(request.OrderId, cancellationToken)
+                ?? await store.GetOrAddAsync(PaymentRecord.Start(request, NewIdempotencyKey(), time.GetUtcNow()), cancellationToken);
             if (!record.IsFor(request) || record.Status != PaymentStatus.Pending)
             {
                 return record;
@@ -46,12 +42,13 @@ public sealed class PaymentService(PaymentStore store, PaymentProviderClient pro
     {
         for (var round = 0; round < MaxRounds; round++)
         {
-            var entry = await store.GetAsync(orderId, cancellationToken);
-            if (entry.Value is not { } record || entry.ETag is not { } etag)
+            var stored = await store.GetAsync(orderId, cancellationToken);
+            if (stored is null)
             {
                 return PaymentRecord.NothingToRefund(orderId);
             }
 
+            var (record, etag) = stored;
             var next = record.Status switch
             {
                 // An authorization that never got its answer stored may still have charged the customer (the provider
