@@ -31,9 +31,12 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
     private readonly Dictionary<string, int> _appPorts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _daprPorts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _grpcPorts = new(StringComparer.Ordinal);
     private readonly bool _keepFiles;
+    private SidecartSystemOptions _options = new();
     private MultiAppRunner? _runner;
     private StreamWriter? _log;
+    private TextWriter _output = TextWriter.Null;
 
     private SidecartSystem(string temp, bool keepFiles)
     {
@@ -114,18 +117,21 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
     private async Task RunAsync(SidecartSystemOptions options, CancellationToken cancellationToken)
     {
+        _options = options;
         var root = RepositoryRoot;
         var resources = CopyLocalComponents(root);
         foreach (var id in AppIds)
         {
             _appPorts[id] = FreePort.Next();
             _daprPorts[id] = FreePort.Next();
+            _grpcPorts[id] = FreePort.Next();
         }
 
         foreach (var app in options.ExtraApps)
         {
             _appPorts[app.AppId] = app.Port;
             _daprPorts[app.AppId] = FreePort.Next();
+            _grpcPorts[app.AppId] = FreePort.Next();
         }
 
         var runFilePath = Path.Combine(Temp, "dapr.yaml");
@@ -136,7 +142,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         {
             ResourcesPathsOverride = [resources],
             Environment = new SidecarEnvironment(new FileNameResolver(NameResolutionDirectory)),
-            Output = TextWriter.Synchronized(_log),
+            Output = _output = TextWriter.Synchronized(_log),
             AppStartTimeout = TimeSpan.FromSeconds(60),
             StopGracePeriod = TimeSpan.FromSeconds(3),
         };
@@ -198,6 +204,12 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             }
 
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    daprHTTPPort: {_daprPorts[id]}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    daprGRPCPort: {_grpcPorts[id]}");
+            if (options.RunByCaller.Contains(id))
+            {
+                continue;
+            }
+
             var command = Assemblies.TryGetValue(id, out var dll)
                 ? $"[\"dotnet\", \"bin/{options.Configuration}/net10.0/{dll}\"]"
                 : "[\"python3\", \"app.py\"]";
@@ -220,6 +232,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    appDirPath: '{app.AppDirPath}'");
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    appPort: {app.Port}");
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    daprHTTPPort: {_daprPorts[app.AppId]}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"    daprGRPCPort: {_grpcPorts[app.AppId]}");
         }
 
         return yaml.ToString();
@@ -264,7 +277,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             return false;
         }
 
-        foreach (var id in new[] { "ordering", "shipping", "payments", "payment-provider" })
+        foreach (var id in new[] { "ordering", "shipping", "payments", "payment-provider" }.Where(id => !_options.RunByCaller.Contains(id)))
         {
             using var health = await http.GetAsync(new Uri(AppEndpoint(id), "/healthz"), cancellationToken);
             if (!health.IsSuccessStatusCode)
@@ -274,6 +287,31 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Starts one of the <see cref="SidecartSystemOptions.RunByCaller"/> apps as the runner would (its build
+    /// output, its folder, the environment the runner gives it, the options' <c>Env</c>), writing to the run's log.</summary>
+    public SystemAppProcess StartApp(string appId)
+    {
+        if (!_options.RunByCaller.Contains(appId) || !Assemblies.TryGetValue(appId, out var dll))
+        {
+            throw new ArgumentException($"{appId} is not a C# app the caller runs", nameof(appId));
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["APP_ID"] = appId,
+            ["APP_PORT"] = _appPorts[appId].ToString(CultureInfo.InvariantCulture),
+            ["DAPR_HTTP_PORT"] = _daprPorts[appId].ToString(CultureInfo.InvariantCulture),
+            ["DAPR_GRPC_PORT"] = _grpcPorts[appId].ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in _options.Env.GetValueOrDefault(appId) ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        var folder = Path.Combine(RepositoryRoot, "apps", appId);
+        return SystemAppProcess.Start(Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,10 @@ public sealed record SidecartSystemOptions
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Env { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
+    /// <summary>Apps of the system the caller starts, kills and starts again itself (<see cref="SidecartSystem.StartApp"/>):
+    /// the runner gives each only its sidecar, and the system is ready without them.</summary>
+    public IReadOnlySet<string> RunByCaller { get; init; } = new HashSet<string>();
+
     /// <summary>Apps the caller runs itself: each gets a sidecar in the run.</summary>
     public IReadOnlyList<ExtraApp> ExtraApps { get; init; } = [];
 

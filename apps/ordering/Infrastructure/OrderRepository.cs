@@ -18,6 +18,9 @@ public sealed class OrderRepository(DaprClient dapr) : IOrderRepository
 
     private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
 
+    // Saved over gRPC, a value is bytes unless it says it is JSON; as JSON it stays a queryable document.
+    private static readonly IReadOnlyDictionary<string, string> AsJson = new Dictionary<string, string> { ["contentType"] = "application/json" };
+
     public Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         dapr.GetStateAsync<Order?>(StoreName, Key(orderId), cancellationToken: cancellationToken);
 
@@ -32,7 +35,7 @@ public sealed class OrderRepository(DaprClient dapr) : IOrderRepository
             }
 
             if (stored is not null
-                ? await dapr.TrySaveStateAsync(StoreName, Key(order.OrderId), order, etag, FirstWrite, cancellationToken: cancellationToken)
+                ? await dapr.TrySaveStateAsync(StoreName, Key(order.OrderId), order, etag, FirstWrite, AsJson, cancellationToken)
                 : await TryCreateAsync(order, cancellationToken))
             {
                 return order;
@@ -46,7 +49,7 @@ public sealed class OrderRepository(DaprClient dapr) : IOrderRepository
     {
         try
         {
-            await dapr.SaveStateAsync(StoreName, Key(order.OrderId), order, FirstWrite, cancellationToken: cancellationToken);
+            await dapr.SaveStateAsync(StoreName, Key(order.OrderId), order, FirstWrite, AsJson, cancellationToken);
             return true;
         }
         catch (DaprException)

@@ -118,8 +118,9 @@ public sealed class OrderService(
     private async Task<IdempotencyRecord> ClaimAsync(string key, string fingerprint, CancellationToken cancellationToken)
     {
         var candidate = new IdempotencyRecord($"ord-{Guid.NewGuid():N}", fingerprint);
-        var timeToLive = new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
+            ["contentType"] = "application/json",
             ["ttlInSeconds"] = ((long)idempotency.Value.KeyTimeToLive.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         for (var round = 0; round < MaxClaimRounds; round++)
@@ -131,7 +132,7 @@ public sealed class OrderService(
 
             try
             {
-                await dapr.SaveStateAsync(StoreName, key, candidate, FirstWrite, timeToLive, cancellationToken);
+                await dapr.SaveStateAsync(StoreName, key, candidate, FirstWrite, metadata, cancellationToken);
                 return candidate;
             }
             catch (DaprException)
