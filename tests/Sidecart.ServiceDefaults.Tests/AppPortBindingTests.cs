@@ -69,6 +69,7 @@ public sealed class AppPortBindingTests
             ["urls"] = null,
             ["App:BindAll"] = null,
             ["APP_CHANNEL_ADDRESS"] = null,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         });
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddServiceDefaults();

@@ -193,7 +193,6 @@ public sealed class LoggingTests
         await using var app = await StartAppAsync(new()
         {
             ["Logging:LogLevel:Default"] = "Information",
-            // Null hides a Logging__Json the environment (CI) may set, so "unset" means unset.
             [LogFormat.JsonSwitch] = json,
         });
         using var request = new HttpRequestMessage(HttpMethod.Post, "/hello") { Content = new StringContent("password=hunter2") };

@@ -22,6 +22,9 @@ public static class ServiceDefaultsApp
             ["APP_ID"] = "ordering",
             // Keep test output quiet unless a test asks for more.
             ["Logging:LogLevel:Default"] = "Warning",
+            // Text logs and no exporter unless a test asks, whatever the environment (CI) sets.
+            ["Logging:Json"] = null,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         });
         if (configuration is not null)
         {
