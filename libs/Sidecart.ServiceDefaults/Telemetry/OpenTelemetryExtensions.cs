@@ -10,31 +10,37 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class OpenTelemetryExtensions
 {
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
     /// <summary>
-    /// Exports traces and metrics of ASP.NET Core, HttpClient and the runtime over OTLP (gRPC, or HTTP with
-    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c>), only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured.
+    /// Exports traces, metrics and logs of ASP.NET Core, HttpClient, the runtime and <c>Sidecart.*</c> sources over
+    /// OTLP, only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured (environment, appsettings or command line).
+    /// The exporter reads the standard <c>OTEL_EXPORTER_OTLP_*</c> settings itself: gRPC by default,
+    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c> posts to the endpoint's <c>/v1/traces</c>, <c>/v1/metrics</c>
+    /// and <c>/v1/logs</c>. The sidecar's health probes are not traced.
     /// </summary>
     public static TBuilder AddOpenTelemetryExport<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        var otlp = new OtlpEndpoint(builder.Configuration);
-        if (!otlp.IsConfigured)
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
             return builder;
         }
 
         var serviceName = ServiceIdentity.AppId(builder);
-        builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
-            .AddSource(TelemetrySources.ActivitySources)
-            .AddOtlpExporter(options => otlp.Apply(options, "v1/traces"))
-            .Build());
-        builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .AddMeter(TelemetrySources.Meters)
-            .AddOtlpExporter(options => otlp.Apply(options, "v1/metrics"))
-            .Build());
-        builder.Services.AddHostedService<TelemetryProvidersActivator>();
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath))
+                .AddHttpClientInstrumentation()
+                .AddSource(TelemetrySources.ActivitySources))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter(TelemetrySources.Meters))
+            // Serilog hands every event to the OpenTelemetry logger provider too (AddSerilogLogging: writeToProviders).
+            .WithLogging()
+            .UseOtlpExporter();
         return builder;
     }
 }

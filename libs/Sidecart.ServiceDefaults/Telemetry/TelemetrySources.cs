@@ -1,8 +1,8 @@
 namespace Sidecart.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// ASP.NET Core and HttpClient publish their spans and metrics natively; subscribing by name replaces the
-/// OpenTelemetry instrumentation packages.
+/// Sources and meters exported besides those the ASP.NET Core and HttpClient instrumentations register themselves
+/// (listed again here, which is harmless, so the set does not depend on an instrumentation package's version).
 /// </summary>
 internal static class TelemetrySources
 {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Sidecart.ServiceDefaults.Tests.Support;
@@ -9,7 +10,10 @@ namespace Sidecart.ServiceDefaults.Tests.Support;
 /// <summary>An app wired the way every Sidecart service is: AddServiceDefaults, then MapDefaultEndpoints.</summary>
 public static class ServiceDefaultsApp
 {
-    public static async Task<WebApplication> StartAsync(Action<WebApplication> map, IReadOnlyDictionary<string, string?>? configuration = null)
+    public static async Task<WebApplication> StartAsync(
+        Action<WebApplication> map,
+        IReadOnlyDictionary<string, string?>? configuration = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -18,6 +22,9 @@ public static class ServiceDefaultsApp
             ["APP_ID"] = "ordering",
             // Keep test output quiet unless a test asks for more.
             ["Logging:LogLevel:Default"] = "Warning",
+            // Text logs and no exporter unless a test asks, whatever the environment (CI) sets.
+            ["Logging:Json"] = null,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
         });
         if (configuration is not null)
         {
@@ -25,6 +32,7 @@ public static class ServiceDefaultsApp
         }
 
         builder.AddServiceDefaults();
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         map(app);
