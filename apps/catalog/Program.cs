@@ -1,15 +1,19 @@
+extern alias SidecartDaprAspNetCore;
+
+using System.Text.Json;
+using Dapr;
 using Sidecart.Catalog;
 using Sidecart.Catalog.Apis;
 using Sidecart.Catalog.Events;
 using Sidecart.Catalog.Infrastructure;
 using Sidecart.Catalog.Services;
-using Sidecart.Dapr;
-using Sidecart.Dapr.AspNetCore;
+using Sidecart.Events;
+using static SidecartDaprAspNetCore::Microsoft.AspNetCore.Builder.AppApiTokenApplicationBuilderExtensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJsonContext.Default));
-builder.Services.AddDaprClient();
+builder.Services.AddDaprClient(dapr => dapr.UseJsonSerializationOptions(new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = CatalogJsonContext.Default }));
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ProductStore>();
@@ -23,6 +27,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogSeeder>());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseAppApiToken();
+app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
 app.MapSubscribeHandler();
 app.MapProductsApi();
 app.MapProductEventsApi();

@@ -46,7 +46,7 @@ public sealed class CatalogSystem : IAsyncDisposable
         var appPort = system._sidecars.Track(new ReservedPort());
         var catalogSidecar = await system.StartSidecarAsync("catalog", appPort.Port);
         system.CatalogSidecar = new HttpClient { BaseAddress = catalogSidecar.HttpEndpoint };
-        var factory = new CatalogFactory(catalogSidecar.HttpPort);
+        var factory = new CatalogFactory(catalogSidecar);
         system._sidecars.Track(factory);
         // Kestrel options rather than UseKestrel(port): the factory's port form rewrites the server addresses after
         // building the host, racing the app's own start ("Addresses cannot be modified after the server has started").
@@ -84,11 +84,13 @@ public sealed class CatalogSystem : IAsyncDisposable
             metadata => metadata.Contains("\"product-updated\"", StringComparison.Ordinal) && metadata.Contains("\"product-updated-dlq\"", StringComparison.Ordinal),
             "the catalog's subscriptions");
 
-    private sealed class CatalogFactory(int daprHttpPort) : WebApplicationFactory<Program>
+    // The ports the runner gives an app: DaprClient reads them (from configuration, before the environment).
+    private sealed class CatalogFactory(LocalSidecar.Hosting.Sidecar sidecar) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("DAPR_HTTP_PORT", daprHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_HTTP_PORT", sidecar.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("DAPR_GRPC_PORT", sidecar.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseContentRoot(AppContext.BaseDirectory);
         }

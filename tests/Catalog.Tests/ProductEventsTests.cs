@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
+using Sidecart.Events;
 
 namespace Sidecart.Catalog.Tests;
 
@@ -74,6 +74,20 @@ public sealed class ProductEventsTests : IAsyncLifetime
             """{"sku":"BOTTLE-750","name":"Insulated bottle, 750 ml","price":21.0,"currency":"EUR","updatedAt":"2026-01-01T09:30:00Z"}""", "valid");
         await CatalogSystem.EventuallyAsync(() => PriceAsync("BOTTLE-750"), price => price == 21.00m, "the cache to be invalidated by the valid event");
         Assert.DoesNotContain("valid", (await WaitForDeadLettersAsync(cases.Keys)).Keys);
+    }
+
+    [Fact]
+    public async Task The_subscription_names_its_dead_letter_topic()
+    {
+        var subscriptions = (await _system.App.GetFromJsonAsync<JsonArray>("/dapr/subscribe", Ct))!.Select(s => s!.AsObject()).ToList();
+
+        var updated = subscriptions.Single(s => s["topic"]!.GetValue<string>() == "product-updated");
+        Assert.Equal("pubsub", updated["pubsubname"]!.GetValue<string>());
+        Assert.Equal("product-updated-dlq", updated["deadLetterTopic"]!.GetValue<string>());
+        Assert.EndsWith("events/product-updated", updated["route"]!.GetValue<string>(), StringComparison.Ordinal);
+        var deadLettered = subscriptions.Single(s => s["topic"]!.GetValue<string>() == "product-updated-dlq");
+        Assert.EndsWith("events/product-updated-dlq", deadLettered["route"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(deadLettered["deadLetterTopic"]);
     }
 
     [Fact]

@@ -1,8 +1,7 @@
+using Dapr;
 using Sidecart.Catalog.Events;
 using Sidecart.Catalog.Services;
-using Sidecart.Dapr.AspNetCore;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
-using Sidecart.Dapr.AspNetCore.Validation;
+using Sidecart.Events;
 
 namespace Sidecart.Catalog.Apis;
 
@@ -12,23 +11,23 @@ public static class ProductEventsApi
     {
         var deadLetterTopic = DeadLetter.TopicFor(ProductUpdated.Topic);
         app.MapPost("/events/product-updated", OnProductUpdated)
-            .WithTopic(ProductCatalog.PubSubName, ProductUpdated.Topic, deadLetterTopic: deadLetterTopic)
+            .WithTopic(new TopicOptions { PubsubName = ProductCatalog.PubSubName, Name = ProductUpdated.Topic, DeadLetterTopic = deadLetterTopic })
             .ExcludeFromDescription();
         app.MapPost("/events/product-updated-dlq", OnProductUpdatedDeadLettered)
-            .WithTopic(ProductCatalog.PubSubName, deadLetterTopic)
+            .WithTopic(new TopicOptions { PubsubName = ProductCatalog.PubSubName, Name = deadLetterTopic })
             .ExcludeFromDescription();
         return app;
     }
 
-    // The raw body, not CloudEvent<ProductUpdated>: a malformed event must still reach the consumer to be dead-lettered with its reason.
-    public static async Task<TopicResult> OnProductUpdated(
-        HttpRequest request, ValidatingConsumer consumer, EventContract<ProductUpdated> contract, ProductCatalog catalog, CancellationToken cancellationToken) =>
-        await consumer.HandleAsync(await TopicDelivery.ReadAsync(request.Body, cancellationToken), contract, (updated, _) =>
+    // A TopicDelivery, not the bound ProductUpdated: a malformed event must still reach the consumer to be dead-lettered with its reason.
+    public static Task<TopicResponse> OnProductUpdated(
+        TopicDelivery delivery, ValidatingConsumer consumer, EventContract<ProductUpdated> contract, ProductCatalog catalog, CancellationToken cancellationToken) =>
+        consumer.HandleAsync(delivery, contract, (updated, _) =>
         {
             catalog.Forget(updated.Sku);
-            return Task.FromResult(TopicResults.Success());
+            return Task.FromResult(TopicResponse.Success());
         }, cancellationToken);
 
-    public static async Task<TopicResult> OnProductUpdatedDeadLettered(HttpRequest request, ValidatingConsumer consumer, CancellationToken cancellationToken) =>
-        await consumer.KeepDeadLetteredAsync(await TopicDelivery.ReadAsync(request.Body, cancellationToken), ProductUpdated.Topic, cancellationToken);
+    public static Task<TopicResponse> OnProductUpdatedDeadLettered(TopicDelivery delivery, ValidatingConsumer consumer, CancellationToken cancellationToken) =>
+        consumer.KeepDeadLetteredAsync(delivery, ProductUpdated.Topic, cancellationToken);
 }

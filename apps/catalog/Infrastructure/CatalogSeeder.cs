@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Dapr.Client;
 using Sidecart.Catalog.Model;
 using Sidecart.Catalog.Services;
-using Sidecart.Dapr;
 
 namespace Sidecart.Catalog.Infrastructure;
 

@@ -1,7 +1,7 @@
+using Dapr.Client;
 using Sidecart.Catalog.Events;
 using Sidecart.Catalog.Infrastructure;
 using Sidecart.Catalog.Model;
-using Sidecart.Dapr;
 
 namespace Sidecart.Catalog.Services;
 
@@ -18,13 +18,14 @@ public sealed class ProductCatalog(ProductStore store, ProductCache cache, DaprC
 
     /// <summary>Stores the product and publishes <see cref="ProductUpdated"/>; returns true when the product is new.
     /// The event goes out after the write, so a crash in between leaves a change unannounced (caches still expire);
-    /// repeating the PUT announces it.</summary>
+    /// repeating the PUT announces it. The SKU is the partition key, so on brokers that partition (Kafka) the changes
+    /// of one product keep their order.</summary>
     public async Task<bool> SaveAsync(Product product, CancellationToken cancellationToken)
     {
         var created = await store.UpsertAsync(product, cancellationToken);
         cache.Invalidate(product.Sku);
         var updated = new ProductUpdated(product.Sku, product.Name, product.Price, product.Currency, time.GetUtcNow());
-        await dapr.PublishEventAsync(PubSubName, ProductUpdated.Topic, updated, CatalogJsonContext.Default.ProductUpdated, cancellationToken: cancellationToken);
+        await dapr.PublishEventAsync(PubSubName, ProductUpdated.Topic, updated, new Dictionary<string, string> { ["partitionKey"] = product.Sku }, cancellationToken);
         return created;
     }
 
