@@ -1,5 +1,3 @@
-extern alias SidecartDaprAspNetCore;
-
 using System.Text.Json;
 using Dapr;
 using Sidecart.Catalog;
@@ -8,7 +6,6 @@ using Sidecart.Catalog.Events;
 using Sidecart.Catalog.Infrastructure;
 using Sidecart.Catalog.Services;
 using Sidecart.Events;
-using static SidecartDaprAspNetCore::Microsoft.AspNetCore.Builder.AppApiTokenApplicationBuilderExtensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

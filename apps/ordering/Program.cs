@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Dapr;
 using Dapr.Actors.Client;
 using Dapr.Client;
 using Dapr.Workflow;
-using Sidecart.Dapr.AspNetCore;
+using Sidecart.Events;
 using Sidecart.Ordering;
 using Sidecart.Ordering.Actors;
 using Sidecart.Ordering.Apis;
@@ -15,21 +16,20 @@ using Sidecart.Ordering.Workflows;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OrderingJsonContext.Default));
-builder.Services.AddDaprClient((DaprClientBuilder dapr) => dapr.UseJsonSerializationOptions(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+builder.Services.AddDaprClient(dapr => dapr.UseJsonSerializationOptions(new JsonSerializerOptions(JsonSerializerDefaults.Web)
 {
     TypeInfoResolver = JsonTypeInfoResolver.Combine(OrderingJsonContext.Default, new DefaultJsonTypeInfoResolver()),
 }));
-builder.Services.AddDaprClient((Sidecart.Dapr.DaprClientOptions _) => { });
 builder.Services.AddSingleton<IActorProxyFactory>(sp => new ActorProxyFactory(new ActorProxyOptions
 {
     UseJsonSerialization = true,
-    HttpEndpoint = Dapr.DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()),
+    HttpEndpoint = DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()),
 }));
 builder.Services.AddSingleton<SkuActorClient>();
 builder.Services.AddHttpClient<ICatalog, CatalogClient>(http => http.BaseAddress = new Uri($"http://{CatalogClient.AppId}/"))
-    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = Dapr.DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
+    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
 builder.Services.AddHttpClient<IPayments, PaymentsClient>(http => http.BaseAddress = new Uri($"http://{PaymentsClient.AppId}/"))
-    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = Dapr.DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
+    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
 // The SDK's source generator registers every Workflow and WorkflowActivity of this assembly (Workflows/).
 builder.Services.AddDaprWorkflow();
 builder.Services.AddIdempotentConsumer(o => o.TimeToLive = TimeSpan.FromDays(7));
@@ -46,7 +46,8 @@ builder.Services.AddSingleton<ShipmentDispatchedHandler>();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseAppApiToken();
-SubscribeEndpointRouteBuilderExtensions.MapSubscribeHandler(app); // TODO(lead): the SDK's once the shipments consumer is on Sidecart.Events
+app.UseCloudEvents(new CloudEventsMiddlewareOptions { ForwardCloudEventPropertiesAsHeaders = true });
+app.MapSubscribeHandler();
 app.MapOrdersApi();
 app.MapShipmentEventsApi();
 app.MapDeadLettersApi();

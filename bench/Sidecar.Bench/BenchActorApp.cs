@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Sidecart.Dapr.Actors;
+using Dapr.Actors;
+using Dapr.Actors.Runtime;
 
 namespace Sidecar.Bench;
 
-/// <summary>An app hosting <see cref="PingActor"/> with the actor host library, plus the equivalent plain endpoint
+/// <summary>An app hosting <see cref="PingActor"/> with Dapr.Actors.AspNetCore (JSON serialization), plus the equivalent plain endpoint
 /// (<c>POST /ping</c>, echoing a JSON number) that service invocation calls for the baseline.</summary>
 public sealed class BenchActorApp : IAsyncDisposable
 {
@@ -24,8 +25,12 @@ public sealed class BenchActorApp : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.ToString();
-        builder.Services.AddActors(options => options.RegisterActor<PingActor>());
+        builder.Services.AddActors(options =>
+        {
+            options.HttpEndpoint = sidecar.GetLeftPart(UriPartial.Authority);
+            options.UseJsonSerialization = true;
+            options.Actors.RegisterActor<PingActor>();
+        });
         var app = builder.Build();
         app.MapActorsHandlers();
         app.MapPost("/ping", async (HttpRequest request) =>
@@ -50,7 +55,7 @@ public interface IPingActor : IActor
 }
 
 [Actor(TypeName = "Ping")]
-public sealed class PingActor : Actor, IPingActor
+public sealed class PingActor(ActorHost host) : Actor(host), IPingActor
 {
     public Task<int> Ping(int value) => Task.FromResult(value);
 }

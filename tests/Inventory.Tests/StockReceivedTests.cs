@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
+using Sidecart.Events;
 using Sidecart.Inventory.Actors;
 
 namespace Sidecart.Inventory.Tests;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
+using Sidecart.Events;
 using Sidecart.Ordering.Tests.Support;
 
 namespace Sidecart.Ordering.Tests;

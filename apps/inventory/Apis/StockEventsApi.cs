@@ -1,5 +1,5 @@
-using Sidecart.Dapr.AspNetCore;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
+using Dapr;
+using Sidecart.Events;
 using Sidecart.Inventory.Events;
 using Sidecart.Inventory.Infrastructure;
 
@@ -13,18 +13,18 @@ public static class StockEventsApi
     {
         var deadLetterTopic = DeadLetter.TopicFor(StockReceived.Topic);
         app.MapPost("/events/stock-received", OnStockReceived)
-            .WithTopic(PubSubName, StockReceived.Topic, deadLetterTopic: deadLetterTopic)
+            .WithTopic(new TopicOptions { PubsubName = PubSubName, Name = StockReceived.Topic, DeadLetterTopic = deadLetterTopic })
             .ExcludeFromDescription();
         app.MapPost("/events/stock-received-dlq", OnStockReceivedDeadLettered)
-            .WithTopic(PubSubName, deadLetterTopic)
+            .WithTopic(new TopicOptions { PubsubName = PubSubName, Name = deadLetterTopic })
             .ExcludeFromDescription();
         return app;
     }
 
-    // The raw body, not CloudEvent<StockReceived>: a malformed event must still reach the handler to be dead-lettered with its reason.
-    public static async Task<TopicResult> OnStockReceived(HttpRequest request, StockReceivedHandler handler, CancellationToken cancellationToken) =>
-        await handler.HandleAsync(await TopicDelivery.ReadAsync(request.Body, cancellationToken), cancellationToken);
+    // A TopicDelivery, not the bound StockReceived: a malformed event must still reach the handler to be dead-lettered with its reason.
+    public static Task<TopicResponse> OnStockReceived(TopicDelivery delivery, StockReceivedHandler handler, CancellationToken cancellationToken) =>
+        handler.HandleAsync(delivery, cancellationToken);
 
-    public static async Task<TopicResult> OnStockReceivedDeadLettered(HttpRequest request, StockReceivedHandler handler, CancellationToken cancellationToken) =>
-        await handler.HandleDeadLetteredAsync(await TopicDelivery.ReadAsync(request.Body, cancellationToken), cancellationToken);
+    public static Task<TopicResponse> OnStockReceivedDeadLettered(TopicDelivery delivery, StockReceivedHandler handler, CancellationToken cancellationToken) =>
+        handler.HandleDeadLetteredAsync(delivery, cancellationToken);
 }

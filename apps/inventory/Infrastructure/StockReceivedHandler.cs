@@ -1,9 +1,7 @@
 using Dapr;
 using Dapr.Actors;
 using Dapr.Actors.Client;
-using Sidecart.Dapr.AspNetCore;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
-using Sidecart.Dapr.AspNetCore.Validation;
+using Sidecart.Events;
 using Sidecart.Inventory.Actors;
 using Sidecart.Inventory.Events;
 
@@ -18,14 +16,14 @@ namespace Sidecart.Inventory.Infrastructure;
 public sealed class StockReceivedHandler(
     IActorProxyFactory proxies, ValidatingConsumer consumer, EventContract<StockReceived> contract, ILogger<StockReceivedHandler> logger)
 {
-    public Task<TopicResult> HandleAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
+    public Task<TopicResponse> HandleAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
         consumer.HandleAsync(delivery, contract, (received, _) => ApplyAsync(received), cancellationToken);
 
     /// <summary>What the sidecar dead-lettered after failed deliveries is recorded too, unless it already is.</summary>
-    public Task<TopicResult> HandleDeadLetteredAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
+    public Task<TopicResponse> HandleDeadLetteredAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
         consumer.KeepDeadLetteredAsync(delivery, StockReceived.Topic, cancellationToken);
 
-    private async Task<TopicResult> ApplyAsync(StockReceived received)
+    private async Task<TopicResponse> ApplyAsync(StockReceived received)
     {
         try
         {
@@ -33,13 +31,13 @@ public sealed class StockReceivedHandler(
                 .AddStock(new StockReceipt(received.ReceiptId, received.Quantity));
             logger.LogInformation("Receipt {ReceiptId} for {Sku}: {Outcome}, {Available} available",
                 received.ReceiptId, received.Sku, result.Applied ? "applied" : "already applied", result.Available);
-            return TopicResults.Success();
+            return TopicResponse.Success();
         }
         catch (Exception e) when (e is DaprException or HttpRequestException)
         {
             // DaprApiException (the sidecar refused the call) or ActorMethodInvocationException (the actor failed).
             logger.LogWarning(e, "Receipt {ReceiptId} for {Sku} will be redelivered", received.ReceiptId, received.Sku);
-            return TopicResults.Retry();
+            return TopicResponse.Retry();
         }
     }
 }

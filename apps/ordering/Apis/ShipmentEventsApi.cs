@@ -1,5 +1,5 @@
-using Sidecart.Dapr.AspNetCore;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
+using Dapr;
+using Sidecart.Events;
 using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Infrastructure;
 
@@ -10,18 +10,18 @@ public static class ShipmentEventsApi
     public static IEndpointRouteBuilder MapShipmentEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/events/shipments", OnShipmentDispatched)
-            .WithTopic(OrderEventPublisher.PubSubName, ShipmentDispatched.Topic, deadLetterTopic: ShipmentDispatched.DeadLetterTopic)
+            .WithTopic(new TopicOptions { PubsubName = OrderEventPublisher.PubSubName, Name = ShipmentDispatched.Topic, DeadLetterTopic = ShipmentDispatched.DeadLetterTopic })
             .ExcludeFromDescription();
-        // TODO(lead): interim, until the consumer moves to Dapr.AspNetCore: the old library's WithTopic, named.
-        TopicEndpointConventionBuilderExtensions.WithTopic(app.MapPost("/events/shipments-dlq", OnShipmentDeadLettered), OrderEventPublisher.PubSubName, ShipmentDispatched.DeadLetterTopic)
+        app.MapPost("/events/shipments-dlq", OnShipmentDeadLettered)
+            .WithTopic(new TopicOptions { PubsubName = OrderEventPublisher.PubSubName, Name = ShipmentDispatched.DeadLetterTopic })
             .ExcludeFromDescription();
         return app;
     }
 
-    // The raw body, not CloudEvent<ShipmentDispatched>: a malformed event must still reach the handler to be dead-lettered with its reason.
-    public static async Task<TopicResult> OnShipmentDispatched(HttpRequest request, ShipmentDispatchedHandler handler, CancellationToken cancellationToken) =>
-        await handler.HandleAsync(await TopicDelivery.ReadAsync(request.Body, cancellationToken), cancellationToken);
+    // A TopicDelivery, not the bound ShipmentDispatched: a malformed event must still reach the handler to be dead-lettered with its reason.
+    public static Task<TopicResponse> OnShipmentDispatched(TopicDelivery delivery, ShipmentDispatchedHandler handler, CancellationToken cancellationToken) =>
+        handler.HandleAsync(delivery, cancellationToken);
 
-    public static async Task<TopicResult> OnShipmentDeadLettered(HttpRequest request, ShipmentDispatchedHandler handler, CancellationToken cancellationToken) =>
-        await handler.HandleDeadLetteredAsync(await TopicDelivery.ReadAsync(request.Body, cancellationToken), cancellationToken);
+    public static Task<TopicResponse> OnShipmentDeadLettered(TopicDelivery delivery, ShipmentDispatchedHandler handler, CancellationToken cancellationToken) =>
+        handler.HandleDeadLetteredAsync(delivery, cancellationToken);
 }

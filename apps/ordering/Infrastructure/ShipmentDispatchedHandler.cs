@@ -1,7 +1,5 @@
 using Dapr;
-using Sidecart.Dapr.AspNetCore;
-using Sidecart.Dapr.AspNetCore.DeadLetters;
-using Sidecart.Dapr.AspNetCore.Validation;
+using Sidecart.Events;
 using Sidecart.Ordering.Events;
 using Sidecart.Ordering.Services;
 
@@ -19,16 +17,16 @@ public sealed class ShipmentDispatchedHandler(
     OrderService orders,
     ILogger<ShipmentDispatchedHandler> logger)
 {
-    public Task<TopicResult> HandleAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
+    public Task<TopicResponse> HandleAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
         consumer.HandleAsync(delivery, contract, (shipment, ct) =>
-            once.HandleOnceAsync(OrderEventPublisher.PubSubName, ShipmentDispatched.Topic, delivery.Id, token => ShipAsync(delivery, shipment, token), ct),
+            once.HandleOnceAsync(delivery, OrderEventPublisher.PubSubName, ShipmentDispatched.Topic, token => ShipAsync(delivery, shipment, token), ct),
             cancellationToken);
 
     /// <summary>What the sidecar dead-lettered after failed deliveries is recorded too, unless it already is.</summary>
-    public Task<TopicResult> HandleDeadLetteredAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
+    public Task<TopicResponse> HandleDeadLetteredAsync(TopicDelivery delivery, CancellationToken cancellationToken) =>
         consumer.KeepDeadLetteredAsync(delivery, ShipmentDispatched.Topic, cancellationToken);
 
-    private async Task<TopicResult> ShipAsync(TopicDelivery delivery, ShipmentDispatched shipment, CancellationToken cancellationToken)
+    private async Task<TopicResponse> ShipAsync(TopicDelivery delivery, ShipmentDispatched shipment, CancellationToken cancellationToken)
     {
         ShipmentOutcome outcome;
         try
@@ -38,15 +36,15 @@ public sealed class ShipmentDispatchedHandler(
         catch (Exception e) when (e is DaprException or InvalidOperationException)
         {
             logger.LogWarning(e, "Shipment {ShipmentId} of order {OrderId} will be redelivered", shipment.ShipmentId, shipment.OrderId);
-            return TopicResults.Retry();
+            return TopicResponse.Retry();
         }
 
         switch (outcome)
         {
             case ShipmentOutcome.Shipped:
-                return TopicResults.Success();
+                return TopicResponse.Success();
             case ShipmentOutcome.NotYetConfirmed:
-                return TopicResults.Retry();
+                return TopicResponse.Retry();
             default:
                 logger.LogError("Shipment {ShipmentId} cannot ship order {OrderId}: {Outcome}", shipment.ShipmentId, shipment.OrderId, outcome);
                 return await consumer.RefuseAsync(delivery, ShipmentDispatched.Topic, Reason(shipment.OrderId, outcome), cancellationToken);

@@ -3,27 +3,31 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Sidecart.Dapr.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace Sidecart.Dapr.Tests.AspNetCore;
+namespace Sidecart.ServiceDefaults.Tests;
 
 public sealed class AppApiTokenTests
 {
-    private static Task<WebApplication> StartAsync(string? token, bool withProblemDetails = true) => TestApp.StartAsync(
-        app =>
+    private static async Task<WebApplication> StartAsync(string? token, bool withProblemDetails = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration["APP_API_TOKEN"] = token;
+        if (withProblemDetails)
         {
-            app.UseAppApiToken();
-            app.MapGet("/orders", () => "orders");
-            app.MapGet("/healthz", () => "Healthy");
-        },
-        builder =>
-        {
-            builder.Configuration["APP_API_TOKEN"] = token;
-            if (withProblemDetails)
-            {
-                builder.Services.AddProblemDetails();
-            }
-        });
+            builder.Services.AddProblemDetails();
+        }
+
+        var app = builder.Build();
+        app.UseAppApiToken();
+        app.MapGet("/orders", () => "orders");
+        app.MapGet("/healthz", () => "Healthy");
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return app;
+    }
 
     [Theory]
     [InlineData(true)]

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Sidecart.Dapr.AspNetCore;
+namespace Sidecart.ServiceDefaults.Security;
 
 /// <summary>
 /// Accepts only calls that carry the sidecar's <c>dapr-api-token</c> (https://docs.dapr.io/operations/security/app-api-token/): when the sidecar has
@@ -12,6 +12,11 @@ namespace Sidecart.Dapr.AspNetCore;
 /// </summary>
 public sealed class AppApiTokenMiddleware
 {
+    /// <summary>The token the sidecar is given (<c>APP_API_TOKEN</c>) and sends in every call into the app.</summary>
+    public const string AppApiTokenVariable = "APP_API_TOKEN";
+
+    public const string TokenHeader = "dapr-api-token";
+
     private readonly RequestDelegate _next;
     private readonly byte[] _expectedToken;
     private readonly PathString[] _exemptPaths;
@@ -35,7 +40,7 @@ public sealed class AppApiTokenMiddleware
 
     private bool HasValidToken(HttpRequest request)
     {
-        var presented = request.Headers[Sidecart.Dapr.DaprClient.ApiTokenHeader];
+        var presented = request.Headers[TokenHeader];
         return presented.Count == 1
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented.ToString()), _expectedToken);
     }
@@ -47,7 +52,7 @@ public sealed class AppApiTokenMiddleware
         {
             Status = StatusCodes.Status401Unauthorized,
             Title = "Unauthorized",
-            Detail = $"The request lacks a valid '{Sidecart.Dapr.DaprClient.ApiTokenHeader}' header.",
+            Detail = $"The request lacks a valid '{TokenHeader}' header.",
         };
 
         var problemDetails = context.RequestServices.GetService<IProblemDetailsService>();

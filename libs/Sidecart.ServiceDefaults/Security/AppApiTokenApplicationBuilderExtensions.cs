@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Sidecart.Dapr;
-using Sidecart.Dapr.AspNetCore;
+using Sidecart.ServiceDefaults.Security;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -15,7 +14,7 @@ public static class AppApiTokenApplicationBuilderExtensions
     {
         var options = new AppApiTokenOptions
         {
-            Token = app.ApplicationServices.GetService<IConfiguration>()?[DaprEnvironment.AppApiToken],
+            Token = app.ApplicationServices.GetService<IConfiguration>()?[AppApiTokenMiddleware.AppApiTokenVariable],
         };
         configure?.Invoke(options);
 

@@ -1,4 +1,4 @@
-namespace Sidecart.Dapr.AspNetCore;
+namespace Sidecart.ServiceDefaults.Security;
 
 public sealed class AppApiTokenOptions
 {

@@ -1,4 +1,0 @@
-namespace Sidecart.Dapr.AspNetCore.DeadLetters;
-
-/// <summary>The state keys of all dead-letter records, oldest first.</summary>
-internal sealed record DeadLetterIndex(List<string> Keys);

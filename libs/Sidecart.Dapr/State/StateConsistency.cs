@@ -1,7 +1,0 @@
-namespace Sidecart.Dapr;
-
-public enum StateConsistency
-{
-    Eventual,
-    Strong,
-}

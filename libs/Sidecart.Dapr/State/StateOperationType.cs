@@ -1,7 +1,0 @@
-namespace Sidecart.Dapr;
-
-public enum StateOperationType
-{
-    Upsert,
-    Delete,
-}
