@@ -10,7 +10,9 @@ public static class ProductsApi
     {
         var products = app.MapGroup("/products").WithTags("Products");
         products.MapGet("/", ListProducts).WithName("ListProducts");
-        products.MapGet("/{sku}", GetProduct).WithName("GetProduct");
+        products.MapGet("/{sku}", GetProduct).WithName("GetProduct")
+            // TypedResults.Problem carries no status of its own: the 404 for an unknown SKU is declared here.
+            .ProducesProblem(StatusCodes.Status404NotFound);
         products.MapPut("/{sku}", PutProduct).WithName("PutProduct");
         return app;
     }
