@@ -13,7 +13,6 @@ namespace Sidecart.Ordering;
 [JsonSerializable(typeof(OrderAccepted))]
 [JsonSerializable(typeof(PlaceOrderRequest))]
 [JsonSerializable(typeof(ValidOrderRequest))]
-[JsonSerializable(typeof(CatalogProduct))]
 [JsonSerializable(typeof(OrderStatusChanged))]
 [JsonSerializable(typeof(ShipmentDispatched))]
 [JsonSerializable(typeof(IdempotencyRecord))]
