@@ -11,7 +11,7 @@ class SidecarError(Exception):
 
 
 class ETagMismatch(Exception):
-    """409 on a save: the key changed since it was read, or it already exists under first-write."""
+    """A conditional save lost: the key changed since it was read, or it already exists under first-write."""
 
 
 class StateEntry:
@@ -45,17 +45,26 @@ class DaprClient:
         return {item["key"]: item["data"] for item in json.loads(body) if "data" in item and not item.get("error")}
 
     def save_state(self, store, key, value, etag=None, first_write=False, traceparent=None):
-        """Saves one item; with an etag, or with first_write and no etag, a conflicting write raises ETagMismatch."""
+        """Saves one item; with an etag, or with first_write and no etag, a conflicting write raises ETagMismatch.
+
+        Stores report a lost race differently (SQLite and MongoDB 409, Redis and PostgreSQL 500 ERR_STATE_SAVE, MongoDB
+        500 for an ETag mismatch), so a failed conditional write is never judged by its status: the key is read again,
+        and it is a conflict when the key now exists (first-write) or has another ETag. An ETag is sent under
+        first-write concurrency, because state.redis ignores it under last-write.
+        """
         item = {"key": key, "value": value}
         if etag is not None:
             item["etag"] = etag
-        if first_write:
+        if first_write or etag is not None:
             item["options"] = {"concurrency": "first-write"}
         status, _, body = self._call("POST", f"/v1.0/state/{_segment(store)}", [item], traceparent)
-        if status == 409:
-            raise ETagMismatch(key)
-        if status not in (200, 204):
-            raise SidecarError(f"state save {key} answered {status}: {_short(body)}")
+        if status in (200, 204):
+            return
+        if etag is not None or first_write:
+            current = self.get_state(store, key, traceparent)
+            if (etag is None and current is not None) or (etag is not None and (current is None or current.etag != etag)):
+                raise ETagMismatch(key)
+        raise SidecarError(f"state save {key} answered {status}: {_short(body)}")
 
     def publish(self, pubsub, topic, data, metadata=None, traceparent=None):
         query = urllib.parse.urlencode({f"metadata.{name}": value for name, value in (metadata or {}).items()})

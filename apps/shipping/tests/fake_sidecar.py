@@ -12,6 +12,7 @@ class FakeSidecar:
     def __init__(self, api_token=None):
         self.api_token = api_token
         self.failing = False  # when True every API call answers 500, as a sidecar whose store is down would
+        self.conflict_status = 409  # how a lost conditional write is answered: 409 (SQLite) or 500 (Redis, PostgreSQL)
         self.published = []  # (topic, data, metadata) in publish order
         self._state = {}  # key -> (value, etag)
         self._etags = itertools.count(1)
@@ -55,9 +56,9 @@ class FakeSidecar:
                 etag = item.get("etag")
                 first_write = (item.get("options") or {}).get("concurrency") == "first-write"
                 if etag is not None and (current is None or current[1] != etag):
-                    return 409, {"errorCode": "ERR_STATE_SAVE", "message": "possible etag mismatch"}
+                    return self.conflict_status, {"errorCode": "ERR_STATE_SAVE", "message": "possible etag mismatch"}
                 if etag is None and first_write and current is not None:
-                    return 409, {"errorCode": "ERR_STATE_SAVE", "message": "possible etag mismatch"}
+                    return self.conflict_status, {"errorCode": "ERR_STATE_SAVE", "message": "possible etag mismatch"}
             for item in items:
                 self._state[item["key"]] = (item["value"], str(next(self._etags)))
         return 204, None

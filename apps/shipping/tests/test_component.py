@@ -189,6 +189,25 @@ class ShippingComponentTest(unittest.TestCase):
         self.assertEqual([{"status": "DROP"}] * 10, answers)
         self.assertEqual({f"bad-{n}" for n in range(10)}, {record["id"] for record in self.app.get("/dead-letters").json()})
 
+    def test_a_store_that_answers_a_lost_race_with_500_ships_once_and_records_once(self):
+        # state.redis and state.postgresql answer a first-write conflict 500 ERR_STATE_SAVE, not 409.
+        self.sidecar.conflict_status = 500
+        event = cloud_event(order(orderId="ord-redis"))
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            answers = list(pool.map(lambda _: self.app.deliver(event).json(), range(6)))
+        self.assertEqual([{"status": "SUCCESS"}] * 6, answers)
+        self.assertEqual(["shipment-ord-redis"], [key for key in self.sidecar.keys() if key.startswith("shipment-")])
+        self.assertIsNotNone(self.sidecar.state("shipment-ord-redis")["dispatchPublishedAt"])
+
+        bad = cloud_event(order(total=-1), event_id="bad-on-redis")
+        self.assertEqual({"status": "DROP"}, self.app.deliver(bad).json())
+        self.assertEqual({"status": "SUCCESS"}, self.app.deliver(bad, "/events/orders-dlq").json())
+        events = [cloud_event(order(total=-1), event_id=f"redis-{n}") for n in range(8)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            self.assertEqual([{"status": "DROP"}] * 8, list(pool.map(lambda e: self.app.deliver(e).json(), events)))
+        ids = [record["id"] for record in self.app.get("/dead-letters").json()]
+        self.assertEqual(sorted(["bad-on-redis"] + [f"redis-{n}" for n in range(8)]), sorted(ids))
+
     def test_a_failing_sidecar_makes_the_delivery_retry(self):
         self.sidecar.failing = True
         self.assertEqual({"status": "RETRY"}, self.app.deliver(cloud_event(order())).json())
