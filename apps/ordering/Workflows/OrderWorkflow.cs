@@ -43,13 +43,7 @@ public sealed class OrderWorkflow : Workflow<OrderWorkflowInput, OrderStatus>
 
         public async Task<OrderStatus> RunAsync()
         {
-            // Recorded before anything else; a saga started again for an order that already ended leaves it as it is.
-            var recorded = await SaveAsync(publish: false);
-            if (recorded.Status != OrderStatus.Pending)
-            {
-                return recorded.Status;
-            }
-
+            // Until the priced order is written, GET /orders/{id} answers the pending order from this workflow's input.
             PricingResult pricing;
             try
             {
@@ -67,7 +61,12 @@ public sealed class OrderWorkflow : Workflow<OrderWorkflowInput, OrderStatus>
 
             // The Pending event goes out once the order is priced, since the event carries its total and currency.
             _order = _order.Priced(price);
-            await SaveAsync(publish: true);
+            var recorded = await SaveAsync(publish: true);
+            if (recorded.Status != OrderStatus.Pending)
+            {
+                // A saga started again for an order that had already ended leaves it as it is.
+                return recorded.Status;
+            }
 
             foreach (var line in _order.Items)
             {
