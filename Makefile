@@ -17,7 +17,7 @@ test: build
 
 # The whole system on the embedded default: every app of dapr.yaml with a local sidecar, on components/local.
 run: build
-	$(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) $(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
 
 # The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:
