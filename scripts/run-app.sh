@@ -11,7 +11,7 @@ if [ "${SIDECART_BUILT:-}" != "1" ]; then
   until mkdir "$lock" 2>/dev/null; do sleep 1; done
   trap 'rmdir "$lock"' EXIT
   trap 'exit 130' INT TERM
-  dotnet build -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
+  dotnet build -c "$configuration" -nologo -v quiet "-clp:ErrorsOnly;NoSummary"
   rmdir "$lock"
   trap - EXIT INT TERM
 fi
