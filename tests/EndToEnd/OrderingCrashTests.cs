@@ -33,13 +33,14 @@ public sealed class OrderingCrashTests
                 ["ordering"] = new Dictionary<string, string>
                 {
                     ["OrderWorkflow__RetryInterval"] = "00:00:01",
-                    ["OrderWorkflow__PaymentDeadline"] = "00:00:06",
+                    ["OrderWorkflow__PaymentDeadline"] = "00:00:10",
                 },
-                // The provider's latency goes up to 9 s here: payments waits for it rather than timing out.
+                // The provider's latency goes up to 15 s here: payments waits for it rather than timing out.
                 ["payments"] = new Dictionary<string, string>
                 {
-                    ["Payments__Provider__AttemptTimeout"] = "00:00:15",
+                    ["Payments__Provider__AttemptTimeout"] = "00:00:20",
                     ["Payments__Provider__TotalTimeout"] = "00:01:00",
+                    ["Payments__Provider__CircuitBreaker__SamplingDuration"] = "00:01:00",
                 },
             },
         }, Ct);
@@ -57,38 +58,33 @@ public sealed class OrderingCrashTests
         var orders = new Dictionary<string, (string Sku, int Quantity)>();
 
         // 1. Reserved, payment asked for and not yet answered: killed.
-        await SetProviderLatencyAsync(provider, 2_000);
+        await SetProviderLatencyAsync(provider, 1_000);
         await PlaceOrdersAsync(ordering, orders, "slow", 6);
         await WaitReservedAsync(inventory);
         await app.KillAsync();
         await app.DisposeAsync();
         app = await StartOrderingAsync(system, ordering);
+        var slow = await FinalStatusesAsync(ordering, orders.Keys);
+        Assert.Contains(slow.Values, s => s is "Confirmed" or "Shipped");
 
-        // 2. Waiting on the payment deadline, which passes while ordering is down: killed.
-        await SetProviderLatencyAsync(provider, 9_000);
-        await PlaceOrdersAsync(ordering, orders, "late", 4);
+        // 2. Waiting on the payment deadline, which passes while ordering is down: killed. The provider stays slower
+        // than the deadline until those orders are cancelled, so the repeated authorization cannot win the race.
+        await SetProviderLatencyAsync(provider, 15_000);
+        var late = await PlaceOrdersAsync(ordering, orders, "late", 4);
         await WaitReservedAsync(inventory);
         await app.KillAsync();
         await app.DisposeAsync();
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
-        await SetProviderLatencyAsync(provider, 0);
         await using var restarted = await StartOrderingAsync(system, ordering);
+        foreach (var id in late)
+        {
+            await Eventually.UntilAsync(async () => (await ordering.GetFromJsonAsync<JsonElement>($"/orders/{id}", Ct)).GetProperty("status").GetString(),
+                status => status == "Cancelled", $"order {id}, past its payment deadline, to be cancelled", Patience, TimeSpan.FromMilliseconds(250));
+        }
 
-        var final = await Eventually.UntilAsync(async () =>
-            {
-                var statuses = new Dictionary<string, string>();
-                foreach (var id in orders.Keys)
-                {
-                    statuses[id] = (await ordering.GetFromJsonAsync<JsonElement>($"/orders/{id}", Ct)).GetProperty("status").GetString()!;
-                }
+        await SetProviderLatencyAsync(provider, 0);
 
-                return statuses;
-            },
-            statuses => statuses.Values.All(s => s is "Confirmed" or "Shipped" or "Rejected" or "Cancelled"),
-            "every accepted order to reach a final status", Patience, TimeSpan.FromMilliseconds(250));
-
-        Assert.Contains(final.Values, s => s is "Confirmed" or "Shipped");
-        Assert.Contains(final.Values, s => s is "Cancelled");
+        var final = await FinalStatusesAsync(ordering, orders.Keys);
         foreach (var sku in Skus)
         {
             var sold = orders.Where(o => o.Value.Sku == sku && final[o.Key] is "Confirmed" or "Shipped").Sum(o => o.Value.Quantity);
@@ -104,6 +100,20 @@ public sealed class OrderingCrashTests
                 $"the payment of {status} order {id} to be {string.Join(" or ", expected)}", Patience, TimeSpan.FromMilliseconds(250));
         }
     }
+
+    private static Task<Dictionary<string, string>> FinalStatusesAsync(HttpClient ordering, IEnumerable<string> orderIds) =>
+        Eventually.UntilAsync(async () =>
+            {
+                var statuses = new Dictionary<string, string>();
+                foreach (var id in orderIds)
+                {
+                    statuses[id] = (await ordering.GetFromJsonAsync<JsonElement>($"/orders/{id}", Ct)).GetProperty("status").GetString()!;
+                }
+
+                return statuses;
+            },
+            statuses => statuses.Values.All(s => s is "Confirmed" or "Shipped" or "Rejected" or "Cancelled"),
+            "every accepted order to reach a final status", Patience, TimeSpan.FromMilliseconds(250));
 
     private static async Task<SystemAppProcess> StartOrderingAsync(SidecartSystem system, HttpClient ordering)
     {
@@ -124,8 +134,9 @@ public sealed class OrderingCrashTests
         return app;
     }
 
-    private static async Task PlaceOrdersAsync(HttpClient ordering, Dictionary<string, (string Sku, int Quantity)> orders, string batch, int count)
+    private static async Task<List<string>> PlaceOrdersAsync(HttpClient ordering, Dictionary<string, (string Sku, int Quantity)> orders, string batch, int count)
     {
+        var placed = new List<string>();
         for (var i = 0; i < count; i++)
         {
             var sku = Skus[i % Skus.Length];
@@ -137,8 +148,12 @@ public sealed class OrderingCrashTests
             using var response = await ordering.SendAsync(request, Ct);
             var body = await response.Content.ReadAsStringAsync(Ct);
             Assert.True(response.IsSuccessStatusCode, $"POST /orders: {(int)response.StatusCode} {body}");
-            orders[JsonDocument.Parse(body).RootElement.GetProperty("orderId").GetString()!] = (sku, 1);
+            var orderId = JsonDocument.Parse(body).RootElement.GetProperty("orderId").GetString()!;
+            orders[orderId] = (sku, 1);
+            placed.Add(orderId);
         }
+
+        return placed;
     }
 
     /// <summary>At least one order holds stock while its payment is pending: the moment to kill ordering.</summary>

@@ -32,6 +32,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     private readonly Dictionary<string, int> _appPorts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _daprPorts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _grpcPorts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Dapr, string App)> _tokens = new(StringComparer.Ordinal);
     private readonly bool _keepFiles;
     private SidecartSystemOptions _options = new();
     private MultiAppRunner? _runner;
@@ -70,6 +71,13 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
     /// <summary>Where an app (or an <see cref="SidecartSystemOptions.ExtraApps">extra app</see>) listens.</summary>
     public Uri AppEndpoint(string appId) => new($"http://127.0.0.1:{_appPorts[appId]}");
+
+    /// <summary>The app's <c>DAPR_API_TOKEN</c>, which its sidecar's API requires, when the system runs with
+    /// <see cref="SidecartSystemOptions.ApiTokens"/>.</summary>
+    public string? DaprApiToken(string appId) => _tokens.TryGetValue(appId, out var tokens) ? tokens.Dapr : null;
+
+    /// <summary>The app's <c>APP_API_TOKEN</c>, which the app requires of every caller but its health probe.</summary>
+    public string? AppApiToken(string appId) => _tokens.TryGetValue(appId, out var tokens) ? tokens.App : null;
 
     /// <summary>Where an app's sidecar serves Dapr's HTTP API.</summary>
     public Uri DaprEndpoint(string appId) => new($"http://127.0.0.1:{_daprPorts[appId]}");
@@ -173,6 +181,22 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             ["payments"] = new(StringComparer.Ordinal) { ["Payments__Provider__BaseUrl"] = providerUrl },
             ["payment-provider"] = new(StringComparer.Ordinal) { ["Urls"] = providerUrl, ["ASPNETCORE_URLS"] = providerUrl },
         };
+        if (options.ApiTokens)
+        {
+            foreach (var id in AppIds)
+            {
+                _tokens[id] = (Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+                    Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+                if (!env.TryGetValue(id, out var appEnv))
+                {
+                    env[id] = appEnv = new(StringComparer.Ordinal);
+                }
+
+                appEnv["DAPR_API_TOKEN"] = _tokens[id].Dapr;
+                appEnv["APP_API_TOKEN"] = _tokens[id].App;
+            }
+        }
+
         foreach (var (id, vars) in options.Env)
         {
             if (!env.TryGetValue(id, out var appEnv))
@@ -265,13 +289,15 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
     private async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        using var products = await http.GetAsync(new Uri(AppEndpoint("catalog"), "/products"), cancellationToken);
+        using var productsRequest = AppRequest("catalog", "/products");
+        using var products = await http.SendAsync(productsRequest, cancellationToken);
         if (!products.IsSuccessStatusCode || (await products.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetArrayLength() == 0)
         {
             return false;
         }
 
-        using var stock = await http.GetAsync(new Uri(AppEndpoint("inventory"), "/stock/TRAIL-SHOE-42"), cancellationToken);
+        using var stockRequest = AppRequest("inventory", "/stock/TRAIL-SHOE-42");
+        using var stock = await http.SendAsync(stockRequest, cancellationToken);
         if (!stock.IsSuccessStatusCode)
         {
             return false;
@@ -312,6 +338,17 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
         var folder = Path.Combine(RepositoryRoot, "apps", appId);
         return SystemAppProcess.Start(Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output);
+    }
+
+    private HttpRequestMessage AppRequest(string appId, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(AppEndpoint(appId), path));
+        if (AppApiToken(appId) is { } token)
+        {
+            request.Headers.Add("dapr-api-token", token);
+        }
+
+        return request;
     }
 
     public async ValueTask DisposeAsync()

@@ -18,6 +18,10 @@ public sealed record SidecartSystemOptions
     /// <summary>Apps the caller runs itself: each gets a sidecar in the run.</summary>
     public IReadOnlyList<ExtraApp> ExtraApps { get; init; } = [];
 
+    /// <summary>Every app and its sidecar get a fresh <c>DAPR_API_TOKEN</c> and <c>APP_API_TOKEN</c> of their own, through the
+    /// app's <c>env</c> in the run file (which the runner, like the dapr CLI, gives to the sidecar as well as the app).</summary>
+    public bool ApiTokens { get; init; }
+
     /// <summary>The folder under the temp path the run's folder goes in.</summary>
     public string TempFolder { get; init; } = "sidecart-system";
 
