@@ -27,9 +27,9 @@ builder.Services.AddSingleton<IActorProxyFactory>(sp => new ActorProxyFactory(ne
 }));
 builder.Services.AddSingleton<SkuActorClient>();
 builder.Services.AddHttpClient<ICatalog, CatalogClient>(http => http.BaseAddress = new Uri($"http://{CatalogClient.AppId}/"))
-    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
+    .AddHttpMessageHandler(ServiceInvocation);
 builder.Services.AddHttpClient<IPayments, PaymentsClient>(http => http.BaseAddress = new Uri($"http://{PaymentsClient.AppId}/"))
-    .AddHttpMessageHandler(sp => new InvocationHandler { DaprEndpoint = DaprDefaults.GetDefaultHttpEndpoint(sp.GetRequiredService<IConfiguration>()) });
+    .AddHttpMessageHandler(ServiceInvocation);
 // The SDK's source generator registers every Workflow and WorkflowActivity of this assembly (Workflows/).
 builder.Services.AddDaprWorkflow();
 builder.Services.AddIdempotentConsumer(o => o.TimeToLive = TimeSpan.FromDays(7));
@@ -52,5 +52,9 @@ app.MapOrdersApi();
 app.MapShipmentEventsApi();
 app.MapDeadLettersApi();
 app.Run();
+
+// Sends http://<app-id>/... through this app's sidecar (Dapr service invocation).
+static InvocationHandler ServiceInvocation(IServiceProvider services) =>
+    new() { DaprEndpoint = DaprDefaults.GetDefaultHttpEndpoint(services.GetRequiredService<IConfiguration>()) };
 
 public partial class Program;
