@@ -1,4 +1,3 @@
-using Dapr;
 using Dapr.Client;
 using Sidecart.Ordering.Model;
 
@@ -16,6 +15,7 @@ public sealed class OrderRepository(DaprClient dapr) : IOrderRepository
 
     private const int MaxRounds = 5;
 
+    // ETag saves go under first-write concurrency: state.redis ignores an ETag under last-write.
     private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
 
     // Saved over gRPC, a value is bytes unless it says it is JSON; as JSON it stays a queryable document.
@@ -36,26 +36,13 @@ public sealed class OrderRepository(DaprClient dapr) : IOrderRepository
 
             if (stored is not null
                 ? await dapr.TrySaveStateAsync(StoreName, Key(order.OrderId), order, etag, FirstWrite, AsJson, cancellationToken)
-                : await TryCreateAsync(order, cancellationToken))
+                : await dapr.TryCreateStateAsync(StoreName, Key(order.OrderId), order, AsJson, cancellationToken))
             {
                 return order;
             }
         }
 
         throw new InvalidOperationException($"Order {order.OrderId} kept changing while it was being saved.");
-    }
-
-    private async Task<bool> TryCreateAsync(Order order, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dapr.SaveStateAsync(StoreName, Key(order.OrderId), order, FirstWrite, AsJson, cancellationToken);
-            return true;
-        }
-        catch (DaprException)
-        {
-            return false;
-        }
     }
 
     private static string Key(string orderId) => $"order-{orderId}";

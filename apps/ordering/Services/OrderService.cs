@@ -1,4 +1,3 @@
-using Dapr;
 using Dapr.Client;
 using Dapr.Workflow;
 using Microsoft.Extensions.Options;
@@ -30,8 +29,6 @@ public sealed class OrderService(
     // A claim fails when the key is taken (or the store failed); the record can still be gone when read again (its
     // TTL just ran out), and then the key is free to claim again.
     private const int MaxClaimRounds = 3;
-
-    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
 
     private static string IdempotencyStateKey(string idempotencyKey) => $"idempotency-{idempotencyKey}";
 
@@ -130,14 +127,10 @@ public sealed class OrderService(
                 return existing;
             }
 
-            try
+            // Not created: taken by a concurrent request, or the store failed; the next round reads again to tell which.
+            if (await dapr.TryCreateStateAsync(StoreName, key, candidate, metadata, cancellationToken))
             {
-                await dapr.SaveStateAsync(StoreName, key, candidate, FirstWrite, metadata, cancellationToken);
                 return candidate;
-            }
-            catch (DaprException)
-            {
-                // Taken by a concurrent request, or the store failed: read again to tell which.
             }
         }
 
