@@ -29,7 +29,11 @@ public sealed class HealthAndMetadataConformanceTests
     public async Task Healthz_is_not_ready_until_the_app_port_answers()
     {
         SidecarHarness.RequireInProcess();
-        var port = FreePort();
+        // Bound but not listening until the app starts: connections are refused, and no other test can take the port
+        // and answer in the app's place.
+        using var holder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        holder.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)holder.LocalEndPoint!).Port;
         await using var sidecar = await SidecarHarness.StartAsync(configure: o => o with { AppPort = port });
         using (var before = await sidecar.Client.GetAsync("/v1.0/healthz"))
         {
@@ -42,6 +46,7 @@ public sealed class HealthAndMetadataConformanceTests
             Assert.Equal(HttpStatusCode.NoContent, outbound.StatusCode);
         }
 
+        holder.Dispose();
         await using var app = await TestApp.StartAsync(_ => { }, port);
         await sidecar.WaitReadyAsync();
     }
