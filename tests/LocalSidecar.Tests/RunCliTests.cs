@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using LocalSidecar.Runner;
+using Sidecart.Testing;
 
 namespace LocalSidecar.Tests;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LocalSidecar.Hosting;
 using LocalSidecar.NameResolution;
 using LocalSidecar.Runner;
+using FreePort = Sidecart.Testing.FreePort;
 
 namespace LocalSidecar.Tests;
 

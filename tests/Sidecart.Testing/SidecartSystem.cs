@@ -284,7 +284,26 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for the system to be ready (log: {LogPath})", last);
+        // The run's folder goes with the system, so what the log says must travel in the exception.
+        throw new TimeoutException(
+            $"timed out after {timeout.TotalSeconds:0}s waiting for the system to be ready; the end of {LogPath}:{Environment.NewLine}{LogTail(60)}", last);
+    }
+
+    private string LogTail(int lines)
+    {
+        using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        var tail = new Queue<string>(lines);
+        while (reader.ReadLine() is { } line)
+        {
+            if (tail.Count == lines)
+            {
+                tail.Dequeue();
+            }
+
+            tail.Enqueue(line);
+        }
+
+        return string.Join(Environment.NewLine, tail);
     }
 
     private async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
