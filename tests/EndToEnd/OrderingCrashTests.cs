@@ -16,6 +16,9 @@ namespace EndToEnd;
 public sealed class OrderingCrashTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>The payment deadline of the orders of step 2, which passes while ordering is down.</summary>
+    private const string ShortDeadline = "00:00:10";
     private static readonly string[] Skus = ["TRAIL-SHOE-42", "HEADLAMP-400", "BOTTLE-750"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -33,7 +36,7 @@ public sealed class OrderingCrashTests
                 ["ordering"] = new Dictionary<string, string>
                 {
                     ["OrderWorkflow__RetryInterval"] = "00:00:01",
-                    ["OrderWorkflow__PaymentDeadline"] = "00:00:10",
+                    ["OrderWorkflow__PaymentDeadline"] = ShortDeadline,
                 },
                 // The provider's latency goes up to 15 s here: payments waits for it rather than timing out.
                 ["payments"] = new Dictionary<string, string>
@@ -54,7 +57,9 @@ public sealed class OrderingCrashTests
             before[sku] = (await StockAsync(inventory, sku)).Available;
         }
 
-        var app = await StartOrderingAsync(system, ordering);
+        // An order takes its payment deadline from the app that accepts it. Those of step 1 must outlive a restart of
+        // ordering however slow the machine, so they are accepted by an app with a long one.
+        var app = await StartOrderingAsync(system, ordering, new Dictionary<string, string> { ["OrderWorkflow__PaymentDeadline"] = "00:10:00" });
         var orders = new Dictionary<string, (string Sku, int Quantity)>();
 
         // 1. Reserved, payment asked for and not yet answered: killed.
@@ -115,9 +120,9 @@ public sealed class OrderingCrashTests
             statuses => statuses.Values.All(s => s is "Confirmed" or "Shipped" or "Rejected" or "Cancelled"),
             "every accepted order to reach a final status", Patience, TimeSpan.FromMilliseconds(250));
 
-    private static async Task<SystemAppProcess> StartOrderingAsync(SidecartSystem system, HttpClient ordering)
+    private static async Task<SystemAppProcess> StartOrderingAsync(SidecartSystem system, HttpClient ordering, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var app = system.StartApp("ordering");
+        var app = system.StartApp("ordering", environment);
         await Eventually.UntilAsync(async () =>
             {
                 try

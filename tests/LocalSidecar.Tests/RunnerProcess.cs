@@ -38,13 +38,18 @@ public sealed partial class RunnerProcess : IDisposable
         return Path.Combine(repository, projectDirectory, "bin", configuration, framework, name + ".dll");
     }
 
-    public static RunnerProcess Start(params string[] arguments)
+    public static RunnerProcess Start(params string[] arguments) => StartIn(Environment.CurrentDirectory, arguments);
+
+    /// <summary>The CLI started in <paramref name="workingDirectory"/>, against which daprd resolves the relative paths of
+    /// component metadata.</summary>
+    public static RunnerProcess StartIn(string workingDirectory, params string[] arguments)
     {
         var output = new CapturedLines();
         var process = new Process
         {
             StartInfo = new ProcessStartInfo("dotnet")
             {
+                WorkingDirectory = workingDirectory,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,

@@ -37,6 +37,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     private SidecartSystemOptions _options = new();
     private MultiAppRunner? _runner;
     private StreamWriter? _log;
+    private readonly List<SystemAppProcess> _appsStarted = [];
     private TextWriter _output = TextWriter.Null;
 
     private SidecartSystem(string temp, bool keepFiles)
@@ -336,7 +337,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
     /// <summary>Starts one of the <see cref="SidecartSystemOptions.RunByCaller"/> apps as the runner would (its build
     /// output, its folder, the environment the runner gives it, the options' <c>Env</c>), writing to the run's log.</summary>
-    public SystemAppProcess StartApp(string appId)
+    public SystemAppProcess StartApp(string appId, IReadOnlyDictionary<string, string>? environmentOverrides = null)
     {
         if (!_options.RunByCaller.Contains(appId) || !Assemblies.TryGetValue(appId, out var dll))
         {
@@ -350,13 +351,19 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             ["DAPR_HTTP_PORT"] = _daprPorts[appId].ToString(CultureInfo.InvariantCulture),
             ["DAPR_GRPC_PORT"] = _grpcPorts[appId].ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (name, value) in _options.Env.GetValueOrDefault(appId) ?? new Dictionary<string, string>())
+        foreach (var (name, value) in (_options.Env.GetValueOrDefault(appId) ?? new Dictionary<string, string>()).Concat(environmentOverrides ?? new Dictionary<string, string>()))
         {
             environment[name] = value;
         }
 
         var folder = Path.Combine(RepositoryRoot, "apps", appId);
-        return SystemAppProcess.Start(Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output);
+        var app = SystemAppProcess.Start(Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output);
+        lock (_appsStarted)
+        {
+            _appsStarted.Add(app);
+        }
+
+        return app;
     }
 
     private HttpRequestMessage AppRequest(string appId, string path)
@@ -372,6 +379,13 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Apps the caller started and left running (a failed assertion skips its cleanup) would go on writing to the
+        // log, which is closed below: stopped first.
+        foreach (var app in _appsStarted)
+        {
+            await app.DisposeAsync();
+        }
+
         if (_runner is not null)
         {
             await _runner.DisposeAsync();

@@ -7,6 +7,7 @@ namespace Sidecart.Testing;
 public sealed class SystemAppProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
 
     private SystemAppProcess(Process process) => _process = process;
 
@@ -41,8 +42,14 @@ public sealed class SystemAppProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Kills the app (once: the test and its system may both dispose it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await KillAsync();
         _process.Dispose();
     }
