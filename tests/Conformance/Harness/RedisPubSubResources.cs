@@ -32,35 +32,7 @@ public sealed class RedisPubSubResources : IAsyncDisposable
         }
 
         var server = await RedisServer.StartAsync();
-        var folder = Directory.CreateTempSubdirectory("sidecart-redis-resources-").FullName;
-        foreach (var file in Directory.GetFiles(SidecarHarness.ResourcesPath))
-        {
-            if (System.IO.Path.GetFileName(file) != "pubsub.yaml")
-            {
-                File.Copy(file, System.IO.Path.Combine(folder, System.IO.Path.GetFileName(file)));
-            }
-        }
-
-        // One worker keeps deliveries in publish order, as the in-memory broker's serial delivery does: the tests that
-        // check order hold on Redis too (daprd with concurrency 1 behaves the same).
-        File.WriteAllText(System.IO.Path.Combine(folder, "pubsub.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: pubsub
-            spec:
-              type: pubsub.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: "{server.Host}"
-              - name: concurrency
-                value: "1"
-              - name: processingTimeout
-                value: "10000"
-              - name: redeliverInterval
-                value: "1000"
-            """);
+        var folder = RedisPubSubFolder.Create(SidecarHarness.ResourcesPath, server);
         return new RedisPubSubResources(server, folder);
     }
 
