@@ -71,8 +71,6 @@ internal sealed class RedisStreamSubscription : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        ConnectionMultiplexer? pollConnection;
-        Task[] inFlight;
         lock (_gate)
         {
             if (_disposed)
@@ -81,7 +79,15 @@ internal sealed class RedisStreamSubscription : IAsyncDisposable
             }
 
             _disposed = true;
-            _stopping.Cancel();
+        }
+
+        // Cancelled outside the lock (handlers' continuations may run inline); a worker that took the lock before this
+        // has registered its delivery, one that takes it after sees the cancellation and leaves the entry pending.
+        await _stopping.CancelAsync();
+        ConnectionMultiplexer? pollConnection;
+        Task[] inFlight;
+        lock (_gate)
+        {
             pollConnection = _pollConnection;
             inFlight = [.. _inFlight];
         }
