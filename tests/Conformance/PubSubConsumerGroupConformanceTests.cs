@@ -5,7 +5,7 @@ namespace Conformance;
 
 /// <summary>https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-overview/: one consumer group per app id. Sidecars sharing an environment share the
 /// <c>pubsub.in-memory</c> broker, as the sidecars of one runner process do.</summary>
-public sealed class PubSubConsumerGroupConformanceTests
+public class PubSubConsumerGroupConformanceTests : PubSubConformanceTests
 {
     private const string Subscription = """[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""";
 
@@ -20,9 +20,9 @@ public sealed class PubSubConsumerGroupConformanceTests
             return Results.Ok();
         }
 
-        await using var replicaA = await PubSubScenario.StartAsync(Subscription, SlowHandler, appId: "orders", environment: environment);
-        await using var replicaB = await PubSubScenario.StartAsync(Subscription, SlowHandler, appId: "orders", environment: environment);
-        await using var audit = await PubSubScenario.StartAsync(Subscription, appId: "audit", environment: environment);
+        await using var replicaA = await StartScenarioAsync(Subscription, SlowHandler, appId: "orders", environment: environment);
+        await using var replicaB = await StartScenarioAsync(Subscription, SlowHandler, appId: "orders", environment: environment);
+        await using var audit = await StartScenarioAsync(Subscription, appId: "audit", environment: environment);
 
         const int count = 50;
         for (var n = 0; n < count; n++)
@@ -34,16 +34,26 @@ public sealed class PubSubConsumerGroupConformanceTests
         await PubSubScenario.EventuallyAsync(() => replicaA.Events("/orders").Count + replicaB.Events("/orders").Count == count, "the orders replicas to share every message");
         var shared = replicaA.Events("/orders").Concat(replicaB.Events("/orders")).Select(e => e["data"]!["n"]!.GetValue<int>()).Order();
         Assert.Equal(Enumerable.Range(0, count), shared);
-        Assert.NotEmpty(replicaA.Events("/orders"));
-        Assert.NotEmpty(replicaB.Events("/orders"));
+        if (!OnRedis)
+        {
+            // On Redis one XREADGROUP may take the whole batch for one replica: sharing is not promised there.
+            Assert.NotEmpty(replicaA.Events("/orders"));
+            Assert.NotEmpty(replicaB.Events("/orders"));
+        }
+
         Assert.Equal(Enumerable.Range(0, count), audit.Events("/orders").Select(e => e["data"]!["n"]!.GetValue<int>()));
     }
 
     [Fact]
     public async Task Sidecars_of_different_environments_do_not_share_messages()
     {
-        await using var subscriber = await PubSubScenario.StartAsync(Subscription, appId: "isolated");
-        await using var publisher = await SidecarHarness.StartAsync("elsewhere");
+        if (OnRedis)
+        {
+            Assert.Skip("on Redis every sidecar of the server shares its streams (see RedisPubSubConsumerGroupConformanceTests)");
+        }
+
+        await using var subscriber = await StartScenarioAsync(Subscription, appId: "isolated");
+        await using var publisher = await StartSidecarAsync("elsewhere");
         await PubSubScenario.PublishAsync(publisher, "orders", """{"from":"elsewhere"}""");
         await subscriber.PublishAsync("orders", """{"from":"here"}""");
         await subscriber.WaitForEventAsync("/orders");
@@ -55,11 +65,11 @@ public sealed class PubSubConsumerGroupConformanceTests
     {
         SidecarHarness.RequireInProcess();
         var environment = SidecarHarness.NewEnvironment();
-        await using var publisher = await SidecarHarness.StartAsync("publisher", environment: environment);
-        await (await PubSubScenario.StartAsync(Subscription, appId: "restarting", environment: environment)).DisposeAsync();
+        await using var publisher = await StartSidecarAsync("publisher", environment: environment);
+        await (await StartScenarioAsync(Subscription, appId: "restarting", environment: environment)).DisposeAsync();
 
         await PubSubScenario.PublishAsync(publisher, "orders", """{"n":1}""");
-        await using var restarted = await PubSubScenario.StartAsync(Subscription, appId: "restarting", environment: environment);
+        await using var restarted = await StartScenarioAsync(Subscription, appId: "restarting", environment: environment);
         await restarted.WaitForEventAsync("/orders", e => e["data"]!["n"]!.GetValue<int>() == 1);
     }
 }

@@ -8,14 +8,14 @@ namespace Conformance;
 
 /// <summary>https://docs.dapr.io/reference/api/pubsub_api/: subscription discovery, routing, the app's answers, retries and
 /// dead-letter topics. The test resources give the <c>pubsub</c> component a 20 ms × 3 inbound retry policy.</summary>
-public sealed class PubSubDeliveryConformanceTests
+public class PubSubDeliveryConformanceTests : PubSubConformanceTests
 {
     private const int AttemptsWithFastRetryPolicy = 4;
 
     [Fact]
     public async Task Subscribe_is_read_with_the_app_id_header_and_listed_in_metadata_with_rules()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [
               {"pubsubname":"pubsub","topic":"v1","route":"orders","deadLetterTopic":"poison","metadata":{"rawPayload":"false"}},
               {"pubsubname":"pubsub","topic":"v2","routes":{"rules":[{"match":"event.type == \"widget\"","path":"/widgets"}],"default":"/other"}},
@@ -46,7 +46,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task A_v1_route_gets_a_leading_slash()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"orders"}]""");
+        await using var scenario = await StartScenarioAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"orders"}]""");
         await scenario.PublishAsync("orders", """{"n":1}""");
         await scenario.WaitForEventAsync("/orders");
     }
@@ -54,7 +54,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task V2_rules_are_evaluated_in_order_and_the_default_takes_the_rest()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [{"pubsubname":"pubsub","topic":"inventory","route":"/ignored","routes":{"rules":[
                 {"match":"event.type == \"widget\"","path":"/widgets"},
                 {"match":"event.data.size > 10 && event.data.color in [\"red\", \"blue\"]","path":"/big"},
@@ -77,7 +77,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task A_rule_that_fails_to_evaluate_sends_the_event_to_the_dead_letter_topic()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [{"pubsubname":"pubsub","topic":"typed","deadLetterTopic":"poison","routes":{"rules":[{"match":"event.data.size > 10","path":"/big"}],"default":"/typed"}},
              {"pubsubname":"pubsub","topic":"poison","route":"/poison"}]
             """);
@@ -90,7 +90,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task An_event_matching_no_rule_without_default_is_skipped()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [{"pubsubname":"pubsub","topic":"picky","routes":{"rules":[{"match":"event.type == \"wanted\"","path":"/wanted"}]}}]
             """);
         await scenario.PublishAsync("picky", """{"n":1}""", query: "?metadata.cloudevent.type=unwanted");
@@ -131,8 +131,8 @@ public sealed class PubSubDeliveryConformanceTests
               route: /elsewhere
             scopes: [someone-else]
             """);
-        await using var scenario = await PubSubScenario.StartAsync("[]", appId: "declarer",
-            resourcesPaths: [SidecarHarness.ResourcesPath, folder.Path], expectedSubscriptions: 1);
+        await using var scenario = await StartScenarioAsync("[]", appId: "declarer",
+            extraResources: [folder.Path], expectedSubscriptions: 1);
         var listed = (await Json.ReadAsync(await scenario.Sidecar.Client.GetAsync("/v1.0/metadata")))["subscriptions"]!.AsArray();
         var only = Assert.Single(listed)!;
         Assert.Equal("declared", only["topic"]!.GetValue<string>());
@@ -152,7 +152,7 @@ public sealed class PubSubDeliveryConformanceTests
     [InlineData(204, "")]
     public async Task Success_answers_acknowledge_without_retry(int status, string body)
     {
-        await using var scenario = await PubSubScenario.StartAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
+        await using var scenario = await StartScenarioAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
             _ => Task.FromResult(Results.Text(body, "application/json", statusCode: status)));
         await scenario.PublishAsync("orders", """{"n":1}""");
         await scenario.PublishAsync("orders", """{"n":2}""");
@@ -168,7 +168,7 @@ public sealed class PubSubDeliveryConformanceTests
     public async Task Retriable_answers_are_delivered_again_until_success(string body, int status)
     {
         var calls = new ConcurrentDictionary<string, int>();
-        await using var scenario = await PubSubScenario.StartAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
+        await using var scenario = await StartScenarioAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
             async http =>
             {
                 var id = (await JsonNode.ParseAsync(http.Request.Body))!["id"]!.GetValue<string>();
@@ -185,7 +185,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task Drop_acknowledges_and_sends_the_original_event_to_the_dead_letter_topic()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [{"pubsubname":"pubsub","topic":"orders","route":"/orders","deadLetterTopic":"poison"},
              {"pubsubname":"pubsub","topic":"poison","route":"/poison"}]
             """,
@@ -200,7 +200,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task Drop_without_a_dead_letter_topic_is_not_retried()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
+        await using var scenario = await StartScenarioAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
             async http => (await JsonNode.ParseAsync(http.Request.Body))!["data"]!["n"]!.GetValue<int>() == 1 ? Results.Json(new { status = "DROP" }) : Results.Ok());
         await scenario.PublishAsync("orders", """{"n":1}""");
         await scenario.PublishAsync("orders", """{"n":2}""");
@@ -211,7 +211,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task Not_found_drops_the_event_without_retry_or_dead_letter()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [{"pubsubname":"pubsub","topic":"orders","route":"/orders","deadLetterTopic":"poison"},
              {"pubsubname":"pubsub","topic":"poison","route":"/poison"}]
             """,
@@ -228,7 +228,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task Failures_exhaust_the_inbound_retry_policy_then_go_to_the_dead_letter_topic()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""
+        await using var scenario = await StartScenarioAsync("""
             [{"pubsubname":"pubsub","topic":"orders","route":"/orders","deadLetterTopic":"poison"},
              {"pubsubname":"pubsub","topic":"poison","route":"/poison"}]
             """,
@@ -243,8 +243,13 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task Without_dead_letter_topic_the_component_redelivers_after_the_policy_is_exhausted()
     {
+        if (OnRedis)
+        {
+            Assert.Skip("pubsub.redis acknowledges a delivery that failed after the policy, as daprd does (see RedisPubSubDeliveryConformanceTests)");
+        }
+
         var calls = 0;
-        await using var scenario = await PubSubScenario.StartAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
+        await using var scenario = await StartScenarioAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
             _ => Task.FromResult(Interlocked.Increment(ref calls) <= AttemptsWithFastRetryPolicy ? Results.StatusCode(500) : Results.Ok()));
         await scenario.PublishAsync("orders", """{"n":1}""");
         await PubSubScenario.EventuallyAsync(() => scenario.Events("/orders").Count > AttemptsWithFastRetryPolicy, "a redelivery by the component");
@@ -257,7 +262,7 @@ public sealed class PubSubDeliveryConformanceTests
         using var folder = new TempResources();
         folder.Write("subscription.yaml", Declarative("expiring", "/expiring"));
         var port = HealthAndMetadataConformanceTests.FreePort();
-        await using var sidecar = await SidecarHarness.StartAsync("expiring-app", resourcesPaths: [SidecarHarness.ResourcesPath, folder.Path],
+        await using var sidecar = await StartSidecarAsync("expiring-app", extraResources: [folder.Path],
             configure: o => o with { AppPort = port });
         await PubSubScenario.PublishAsync(sidecar, "expiring", """{"n":1}""", query: "?metadata.ttlInSeconds=1");
         await PubSubScenario.PublishAsync(sidecar, "expiring", """{"n":2}""");
@@ -277,7 +282,7 @@ public sealed class PubSubDeliveryConformanceTests
         using var folder = new TempResources();
         folder.Write("subscription.yaml", Declarative("early", "/early"));
         var port = HealthAndMetadataConformanceTests.FreePort();
-        await using var sidecar = await SidecarHarness.StartAsync("late-app", resourcesPaths: [SidecarHarness.ResourcesPath, folder.Path],
+        await using var sidecar = await StartSidecarAsync("late-app", extraResources: [folder.Path],
             configure: o => o with { AppPort = port });
         for (var n = 0; n < 5; n++)
         {
@@ -311,7 +316,7 @@ public sealed class PubSubDeliveryConformanceTests
                 return Results.Ok();
             });
         });
-        await using var sidecar = await SidecarHarness.StartAsync("guarded-app", app, [SidecarHarness.ResourcesPath, folder.Path],
+        await using var sidecar = await StartSidecarAsync("guarded-app", app, [folder.Path],
             configure: o => o with { EnableAppHealthCheck = true, AppHealthProbeInterval = TimeSpan.FromMilliseconds(50) });
         for (var n = 0; n < 3; n++)
         {
@@ -326,7 +331,7 @@ public sealed class PubSubDeliveryConformanceTests
     [Fact]
     public async Task The_app_api_token_is_sent_on_subscribe_and_on_delivery()
     {
-        await using var scenario = await PubSubScenario.StartAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
+        await using var scenario = await StartScenarioAsync("""[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]""",
             configure: o => o with { AppApiToken = "app-s3cret" });
         await scenario.PublishAsync("orders", "{}");
         var (delivery, _) = await scenario.WaitForEventAsync("/orders");

@@ -7,7 +7,7 @@ using Conformance.Harness;
 namespace Conformance;
 
 /// <summary>https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-cloudevents/: the CloudEvent the app receives for each kind of publish.</summary>
-public sealed partial class PubSubEnvelopeConformanceTests
+public partial class PubSubEnvelopeConformanceTests : PubSubConformanceTests
 {
     private const string Subscriptions = """
         [
@@ -20,7 +20,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task Json_is_delivered_as_an_application_cloudevents_json_envelope_with_every_field()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions, appId: "publisher");
+        await using var scenario = await StartScenarioAsync(Subscriptions, appId: "publisher");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         await scenario.PublishAsync("envelope", """{"orderId":42,"items":["a"]}""");
 
@@ -49,7 +49,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task A_topic_with_slashes_is_delivered_under_its_full_name()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("orders/eu", "{}");
         var (_, e) = await scenario.WaitForEventAsync("/nested");
         Assert.Equal("orders/eu", e["topic"]!.GetValue<string>());
@@ -58,7 +58,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task The_delivered_traceparent_continues_the_events_trace()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("envelope", "{}");
         var (request, e) = await scenario.WaitForEventAsync("/envelope");
         var traceId = e["traceparent"]!.GetValue<string>().Split('-')[1];
@@ -73,7 +73,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [InlineData(null, "no content type", "text/plain")]
     public async Task Non_binary_bodies_are_data_strings_or_json(string? contentType, string body, string expectedContentType)
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("envelope", body, contentType);
         var (_, e) = await scenario.WaitForEventAsync("/envelope");
         Assert.Equal(expectedContentType, e["datacontenttype"]!.GetValue<string>());
@@ -84,7 +84,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task Octet_stream_is_data_base64()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("envelope", "binary\u0001", "application/octet-stream");
         var (_, e) = await scenario.WaitForEventAsync("/envelope");
         Assert.Equal("application/octet-stream", e["datacontenttype"]!.GetValue<string>());
@@ -95,7 +95,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task A_custom_cloudevent_keeps_its_fields_gets_topic_and_pubsubname_and_defaults()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("envelope", """
             {"id":"my-id","subject":"s1","myext":"x","topic":"wrong","pubsubname":"wrong","data":{"a":1},"datacontenttype":"application/json"}
             """, "application/cloudevents+json");
@@ -117,7 +117,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task Cloudevent_metadata_overrides_id_source_type_and_trace()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         await scenario.PublishAsync("envelope", "{}", query:
             $"?metadata.cloudevent.id=fixed-id&metadata.cloudevent.source=elsewhere&metadata.cloudevent.type=widget&metadata.cloudevent.traceparent={traceparent}&metadata.cloudevent.tracestate=k%3Dv");
@@ -133,7 +133,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task Cloudevent_overrides_do_not_apply_to_custom_cloudevents()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("envelope", """{"id":"mine","source":"me","type":"t","specversion":"1.0"}""", "application/cloudevents+json",
             "?metadata.cloudevent.id=other&metadata.cloudevent.source=other");
         var (_, e) = await scenario.WaitForEventAsync("/envelope");
@@ -144,7 +144,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task Raw_payload_is_published_as_is_and_a_raw_subscription_gets_a_synthesised_envelope()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("raw", "plain bytes", "text/plain", "?metadata.rawPayload=true");
         var (request, e) = await scenario.WaitForEventAsync("/raw");
         Assert.Equal("application/cloudevents+json", request.Header("Content-Type"));
@@ -161,7 +161,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task A_raw_subscription_sees_a_cloudevent_publish_as_its_bytes()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("raw", """{"x":1}""");
         var (_, e) = await scenario.WaitForEventAsync("/raw");
         var inner = JsonNode.Parse(Convert.FromBase64String(e["data_base64"]!.GetValue<string>()))!;
@@ -172,7 +172,7 @@ public sealed partial class PubSubEnvelopeConformanceTests
     [Fact]
     public async Task Ttl_adds_an_rfc3339_expiration()
     {
-        await using var scenario = await PubSubScenario.StartAsync(Subscriptions);
+        await using var scenario = await StartScenarioAsync(Subscriptions);
         await scenario.PublishAsync("envelope", "{}", query: "?metadata.ttlInSeconds=120");
         var (_, e) = await scenario.WaitForEventAsync("/envelope");
         var expiration = DateTimeOffset.Parse(e["expiration"]!.GetValue<string>(), CultureInfo.InvariantCulture);

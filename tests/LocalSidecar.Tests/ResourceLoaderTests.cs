@@ -152,6 +152,22 @@ public sealed class ResourceLoaderTests : IDisposable
         Assert.Contains("secretstores.local.file", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("pubsub.kafka")]
+    [InlineData("state.mongodb")]
+    public async Task A_component_of_the_daprd_only_profile_is_refused_naming_the_supported_types_and_the_profiles(string type)
+    {
+        var file = _dir.Write("c.yaml", $"kind: Component\nmetadata: {{name: broker}}\nspec: {{type: {type}, version: v1, metadata: []}}\n");
+        var error = await Assert.ThrowsAsync<ResourceException>(() => LoadAsync(ResourceLoader.LoadPaths([_dir.Path])));
+        Assert.StartsWith(file, error.Message, StringComparison.Ordinal);
+        Assert.Equal("spec.type", error.Field);
+        Assert.Contains($"unsupported type '{type}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("pubsub.redis", error.Message, StringComparison.Ordinal);
+        Assert.Contains("state.sqlite", error.Message, StringComparison.Ordinal);
+        Assert.Contains("components/kafka-mongodb", error.Message, StringComparison.Ordinal);
+        Assert.Contains("components/redis", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_required_metadata_field_names_the_file_and_field()
     {

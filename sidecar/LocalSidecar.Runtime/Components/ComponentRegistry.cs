@@ -14,6 +14,9 @@ public sealed class ComponentRegistry : IAsyncDisposable
         .SelectMany(t => t.GetCustomAttributes<ComponentTypeAttribute>().Select(a => (a.Type, Impl: t)))
         .ToDictionary(x => x.Type, x => x.Impl, StringComparer.Ordinal);
 
+    /// <summary>Types of the profiles for real daprd only (components/kafka-mongodb): no such server runs here.</summary>
+    private static readonly HashSet<string> DaprdOnlyTypes = new(StringComparer.Ordinal) { "pubsub.kafka", "state.mongodb" };
+
     private readonly Dictionary<string, (ComponentSpec Spec, IComponent Instance)> _loaded = new(StringComparer.Ordinal);
 
     private ComponentRegistry() { }
@@ -29,8 +32,7 @@ public sealed class ComponentRegistry : IAsyncDisposable
         {
             if (!KnownTypes.ContainsKey(spec.Type))
             {
-                throw new ResourceException(spec.SourceFile, "spec.type",
-                    $"component '{spec.Name}' has unsupported type '{spec.Type}'; the local sidecar supports: {string.Join(", ", SupportedTypes)}");
+                throw new ResourceException(spec.SourceFile, "spec.type", UnsupportedType(spec));
             }
         }
 
@@ -146,6 +148,16 @@ public sealed class ComponentRegistry : IAsyncDisposable
         {
             throw new ResourceException(spec.SourceFile, field, $"secret '{secretRef.Name}' was not found in secret store '{storeName}'");
         }
+    }
+
+    /// <summary>Names what the local sidecar runs instead; a type of a profile meant for real daprd (a broker or store
+    /// that cannot run here) also gets the profiles to use.</summary>
+    private static string UnsupportedType(ComponentSpec spec)
+    {
+        var message = $"component '{spec.Name}' has unsupported type '{spec.Type}'; the local sidecar supports: {string.Join(", ", SupportedTypes)}";
+        return DaprdOnlyTypes.Contains(spec.Type)
+            ? $"{message}. {spec.Type} is for real daprd (components/kafka-mongodb): run the local sidecar with components/local or components/redis (make run, make run PROFILE=redis)"
+            : message;
     }
 
     private static string ApplyTemplates(string value, string appId)

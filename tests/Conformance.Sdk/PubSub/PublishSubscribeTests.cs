@@ -8,23 +8,66 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Sidecart.Testing;
 
 namespace Conformance.Sdk.PubSub;
 
 /// <summary>What <see cref="DaprClient"/> publishes over gRPC reaches Dapr.AspNetCore subscribers through the local
 /// sidecar as it would through daprd (https://docs.dapr.io/reference/api/pubsub_api/,
 /// https://docs.dapr.io/developing-applications/building-blocks/pubsub/).</summary>
-public sealed class PublishSubscribeTests
+public class PublishSubscribeTests : IAsyncLifetime
 {
     private const string PubSub = "pubsub";
 
+    private RedisServer? _redis;
+    private string? _redisResources;
+
     public sealed record Shipment(string OrderId, int Parcels);
 
-    private static async Task<(SubscriberApp App, SdkSidecar Sidecar)> StartAsync(Action<WebApplication, Received> map)
+    /// <summary>The Redis variant runs every test with the pubsub component on a private redis-server.</summary>
+    protected virtual bool OnRedis => false;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!OnRedis)
+        {
+            return;
+        }
+
+        SdkSidecar.RequireInProcess();
+        if (RedisServer.Unavailable() is { } reason)
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail(reason);
+            }
+
+            Assert.Skip(reason);
+        }
+
+        _redis = await RedisServer.StartAsync();
+        _redisResources = RedisPubSubFolder.Create(SidecarUnderTest.ResourcesPath, _redis);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+            Directory.Delete(_redisResources!, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private Task<SdkSidecar> StartSidecarAsync(string appId = "sdk-conformance", int? appPort = null) =>
+        SdkSidecar.StartAsync(appId, appPort, _redisResources is { } resources ? o => o with { ResourcesPaths = [resources] } : null);
+
+    private async Task<(SubscriberApp App, SdkSidecar Sidecar)> StartAsync(Action<WebApplication, Received> map)
     {
         SdkSidecar.RequireInProcess();
         var app = await SubscriberApp.StartAsync(map);
-        var sidecar = await SdkSidecar.StartAsync("subscriber", app.Port);
+        var sidecar = await StartSidecarAsync("subscriber", app.Port);
         await Sidecart.Testing.Eventually.UntilAsync(() => Task.FromResult(sidecar.InProcess!.Context.AppChannel!.IsHealthy), healthy => healthy,
             "the subscriber to be reachable", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
         return (app, sidecar);
@@ -178,7 +221,7 @@ public sealed class PublishSubscribeTests
     [Fact]
     public async Task Publishing_to_an_unknown_pubsub_is_InvalidArgument_DAPR_PUBSUB_NOT_FOUND()
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await StartSidecarAsync();
         using var client = sidecar.CreateClient();
         var e = await Assert.ThrowsAsync<DaprException>(() => client.PublishEventAsync("nope", "orders", new Shipment("x", 1)));
         var rpc = RpcErrors.Inner(e);
@@ -191,7 +234,7 @@ public sealed class PublishSubscribeTests
     [Fact]
     public async Task A_rawPayload_that_is_not_a_boolean_is_InvalidArgument_DAPR_PUBSUB_METADATA_DESERIALIZATION()
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await StartSidecarAsync();
         using var client = sidecar.CreateClient();
         var e = await Assert.ThrowsAsync<DaprException>(() =>
             client.PublishEventAsync(PubSub, "orders", new Shipment("x", 1), new Dictionary<string, string> { ["rawPayload"] = "maybe" }));
@@ -223,6 +266,12 @@ public sealed class PublishSubscribeTests
         });
         return captured.Task;
     }
+}
+
+/// <summary>The same tests with the pubsub component on <c>pubsub.redis</c>: publish over gRPC, delivery through Redis Streams.</summary>
+public sealed class RedisPublishSubscribeTests : PublishSubscribeTests
+{
+    protected override bool OnRedis => true;
 }
 
 /// <summary>A controller subscribed with the <see cref="TopicAttribute"/>, as MVC users of Dapr.AspNetCore write it.</summary>
