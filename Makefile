@@ -16,8 +16,11 @@ test: build
 	CONFIGURATION=$(CONFIGURATION) $(PYTHON) -m unittest discover -s apps/shipping/tests -t apps/shipping
 
 # The whole system on the embedded default: every app of dapr.yaml with a local sidecar, on components/local.
-run: build
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) $(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
+# Builds only what it runs (run.slnf: the sidecar and the apps, no test project), then starts the runner's own
+# executable, so that no process sits between make and the runner.
+run:
+	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/local
 
 # The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:
