@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build test run bench clean openapi
+.PHONY: build test run bench clean openapi images
 
 build:
 	$(DOTNET) build Dapr.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
@@ -32,6 +32,14 @@ bench:
 openapi:
 	$(DOTNET) build tests/Catalog.Tests -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
 	SIDECART_UPDATE_OPENAPI=1 $(DOTNET) test tests/Catalog.Tests -c $(CONFIGURATION) --no-build -nologo --filter "FullyQualifiedName~OpenApiDocumentTests.Catalog_serves_the_committed_document"
+
+# Container images, one per app (apps/<app>/Dockerfile, built from the repository root), as deploy/kubernetes names
+# them: $(REGISTRY)sidecart/<app>:$(TAG). Needs Docker (not on every machine: the tests read the Dockerfiles instead).
+IMAGES := catalog ordering inventory payments shipping payment-provider
+REGISTRY ?=
+TAG ?= dev
+images:
+	for app in $(IMAGES); do docker build -f apps/$$app/Dockerfile -t $(REGISTRY)sidecart/$$app:$(TAG) . || exit 1; done
 
 clean:
 	$(DOTNET) clean Dapr.sln -nologo -v q

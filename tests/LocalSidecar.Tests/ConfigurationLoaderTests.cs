@@ -39,6 +39,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Default_access_is_read_case_insensitively_as_daprd_reads_it()
+    {
+        var file = _dir.Write("config.yaml", "kind: Configuration\nspec:\n  secrets:\n    scopes:\n    - {storeName: a, defaultAccess: Deny}\n");
+        Assert.False(ConfigurationLoader.Load(file).AllowsSecret("a", "x"));
+    }
+
+    [Fact]
     public void A_missing_file_is_an_error() =>
         Assert.Throws<ResourceException>(() => ConfigurationLoader.Load(Path.Combine(_dir.Path, "none.yaml")));
 }

@@ -22,7 +22,7 @@ namespace Sidecart.Payments.Tests;
 /// gRPC. Resilience settings are short so failure paths run quickly.</summary>
 public sealed class PaymentsSystem : IAsyncDisposable
 {
-    public const string SecretName = "payments:providerApiKey";
+    public const string SecretName = "payments-provider-api-key";
 
     private readonly LocalSidecars _sidecars = new("sidecart-payments-tests");
 
@@ -82,7 +82,7 @@ public sealed class PaymentsSystem : IAsyncDisposable
         var resources = _sidecars.ResourcesPath;
         Directory.CreateDirectory(resources);
         var secretsFile = Path.Combine(_sidecars.Root, "secrets.json");
-        File.WriteAllText(secretsFile, new JsonObject { ["payments"] = new JsonObject { ["providerApiKey"] = ApiKey } }.ToJsonString());
+        File.WriteAllText(secretsFile, new JsonObject { [SecretName] = ApiKey }.ToJsonString());
         var state = stateStore == PaymentsStateStore.Sqlite
             ? $$"""{type: state.sqlite, version: v1, metadata: [{name: connectionString, value: "{{StateDatabase}}"}]}"""
             : "{type: state.in-memory, version: v1, metadata: []}";

@@ -222,9 +222,11 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         {
             yaml.AppendLine(CultureInfo.InvariantCulture, $"  - appID: {id}");
             yaml.AppendLine(CultureInfo.InvariantCulture, $"    appDirPath: '{Path.Combine(root, "apps", id)}'");
-            // The stand-in provider is not a Dapr app: payments calls it over plain HTTP, so its sidecar has no app channel.
+            // The stand-in provider is not a Dapr app: payments calls it over plain HTTP, so its sidecar has no app channel
+            // (and no Configuration). The others run with theirs, config/<app>.yaml, as dapr.yaml names it.
             if (id != "payment-provider")
             {
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"    configFilePath: '{Path.Combine(root, "config", $"{id}.yaml")}'");
                 yaml.AppendLine(CultureInfo.InvariantCulture, $"    appPort: {_appPorts[id]}");
             }
 

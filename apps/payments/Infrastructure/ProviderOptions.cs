@@ -10,10 +10,11 @@ public sealed class ProviderOptions
 
     public Uri BaseUrl { get; set; } = new("http://127.0.0.1:5190");
 
-    /// <summary>The Dapr secret store holding the API key, and the secret's name in it.</summary>
+    /// <summary>The Dapr secret store holding the API key, and the secret's name in it: a name a Kubernetes Secret can
+    /// have too, so the same name (and the same secret scope in config/payments.yaml) serves every profile.</summary>
     public string SecretStore { get; set; } = "secretstore";
 
-    public string ApiKeySecretName { get; set; } = "payments:providerApiKey";
+    public string ApiKeySecretName { get; set; } = "payments-provider-api-key";
 
     /// <summary>How long one call to the provider may take before it is abandoned and retried
     /// (<c>AttemptTimeout.Timeout</c>).</summary>

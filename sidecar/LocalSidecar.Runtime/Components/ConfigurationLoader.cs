@@ -1,6 +1,7 @@
 namespace LocalSidecar.Components;
 
-/// <summary>Reads the Configuration resource named by <c>--config</c>.</summary>
+/// <summary>Reads the Configuration resource named by <c>--config</c>. Sections the local sidecar does not apply yet
+/// (tracing, metrics, mtls, accessControl, api, ...) are accepted as daprd accepts them and have no effect.</summary>
 public static class ConfigurationLoader
 {
     public static ConfigurationSpec Load(string? file)
@@ -21,7 +22,8 @@ public static class ConfigurationLoader
         var scopes = new List<SecretScope>();
         foreach (var scope in spec?.Mapping("secrets")?.MappingSequence("scopes") ?? [])
         {
-            var access = scope.String("defaultAccess") ?? "allow";
+            // daprd compares the access case-insensitively.
+            var access = (scope.String("defaultAccess") ?? "allow").ToLowerInvariant();
             if (access is not ("allow" or "deny"))
             {
                 throw scope.Error("defaultAccess", $"'{access}' is not allow or deny");

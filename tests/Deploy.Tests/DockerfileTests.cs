@@ -1,0 +1,47 @@
+using System.Text.RegularExpressions;
+using Deploy.Tests.Support;
+
+namespace Deploy.Tests;
+
+/// <summary>There is no Docker engine here, so the Dockerfiles are read, not built.</summary>
+public sealed partial class DockerfileTests
+{
+    public static TheoryData<string, int> Images => new(CodeFacts.Apps.Select(a => (a.Folder, a.Port)).Append(("apps/payment-provider", 5190)));
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Each_app_has_a_multi_stage_non_root_dockerfile_on_its_port_with_a_healthz_check(string folder, int port) =>
+        Assert.Empty(FileChecks.Dockerfile(Repo.Read($"{folder}/Dockerfile"), port));
+
+    [Fact]
+    public void The_app_listens_where_its_image_says()
+    {
+        foreach (var app in CodeFacts.Apps)
+        {
+            var dockerfile = Repo.Read($"{app.Folder}/Dockerfile");
+            Assert.Matches($@"APP_PORT={app.Port}\b", dockerfile);
+        }
+
+        Assert.Contains("Urls=http://+:5190", Repo.Read("apps/payment-provider/Dockerfile"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Make_images_builds_every_dockerfile()
+    {
+        var images = ImagesLine().Match(Repo.Read("Makefile")).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+        var dockerfiles = Repo.Files.Where(f => f.StartsWith("apps/", StringComparison.Ordinal) && f.EndsWith("/Dockerfile", StringComparison.Ordinal))
+            .Select(f => f.Split('/')[1]).Order(StringComparer.Ordinal);
+        Assert.Equal(dockerfiles, images);
+        Assert.Equal(6, images.Count());
+    }
+
+    [Fact]
+    public void The_dockerignore_keeps_build_output_and_local_secrets_out_of_the_context()
+    {
+        var ignored = Repo.Read(".dockerignore").Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string>(["**/bin/", "**/obj/", ".git/", ".data/", "config/secrets.json"], StringComparer.Ordinal), ignored);
+    }
+
+    [GeneratedRegex(@"^IMAGES\s*:=\s*(.+)$", RegexOptions.Multiline)]
+    private static partial Regex ImagesLine();
+}
