@@ -41,6 +41,16 @@ public sealed class RedisProfile : IAsyncLifetime
         }
     }
 
+    /// <summary>The resources folder holding only the Redis <c>statestore</c>.</summary>
+    public string ResourcesPath
+    {
+        get
+        {
+            Require();
+            return _resources!;
+        }
+    }
+
     /// <summary>The sidecar options for <paramref name="profile"/>: unchanged for SQLite, the Redis store alone for Redis.</summary>
     public Func<SidecarOptions, SidecarOptions>? Configure(string profile)
     {
