@@ -2,11 +2,13 @@
 DOTNET ?= dotnet
 PYTHON ?= python3
 CONFIGURATION ?= Debug
+# The component profile `make run` uses: components/$(PROFILE) (local: SQLite + in-memory pub/sub; redis: a Redis server).
+PROFILE ?= local
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build test run bench clean openapi
+.PHONY: build test run check-profile bench clean openapi
 
 build:
 	$(DOTNET) build Dapr.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
@@ -15,9 +17,12 @@ test: build
 	$(DOTNET) test Dapr.sln -c $(CONFIGURATION) --no-build -nologo
 	CONFIGURATION=$(CONFIGURATION) $(PYTHON) -m unittest discover -s apps/shipping/tests -t apps/shipping
 
-# The whole system on the embedded default: every app of dapr.yaml with a local sidecar, on components/local.
-run: build
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) $(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/local
+# The whole system: every app of dapr.yaml with a local sidecar, on components/$(PROFILE) (`make run PROFILE=redis`).
+run: check-profile build
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) $(DOTNET) run --no-build -c $(CONFIGURATION) --project sidecar/LocalSidecar -- run -f dapr.yaml --resources-path components/$(PROFILE)
+
+check-profile:
+	@test -d components/$(PROFILE) || { echo "no profile components/$(PROFILE); the profiles are: $$(ls components | tr '\n' ' ')"; exit 2; }
 
 # The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:

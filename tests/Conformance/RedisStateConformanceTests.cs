@@ -197,6 +197,37 @@ public sealed class RedisStateConformanceTests(RedisStores redis) : IAsyncLifeti
         Assert.Equal("\"theirs\"", (await redis.Direct.HashGetAsync($"other-app||{key}", "data")).ToString());
     }
 
+    [Theory]
+    [InlineData("redisHost", "127.0.0.1:{port}", "no Redis server answered")]
+    [InlineData("redisType", "cluster", "spec.metadata.redisType")]
+    [InlineData("queryIndexes", "[]", "spec.metadata.queryIndexes")]
+    public async Task A_sidecar_whose_redis_store_cannot_work_does_not_start_and_says_why(string field, string value, string problem)
+    {
+        using var folder = new TempResources();
+        var host = field == "redisHost" ? value.Replace("{port}", Sidecart.Testing.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) : redis.Server.Host;
+        folder.Write("broken.yaml", $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: broken
+            spec:
+              type: state.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: "{host}"
+            {(field == "redisHost" ? "" : $"  - name: {field}\n    value: '{value}'\n")}
+            """);
+
+        var error = await Assert.ThrowsAsync<LocalSidecar.Components.ResourceException>(() => SidecarHarness.StartAsync("broken-redis", resourcesPaths: [folder.Path]));
+        Assert.Contains("broken.yaml", error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        if (field == "redisHost")
+        {
+            Assert.Contains("apt-get install redis-server", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     private static string NewKey() => $"key-{Guid.NewGuid():N}";
 
     private Task<HttpResponseMessage> SaveAsync(string json) => Client.PostAsync($"/v1.0/state/{Store}", Json.Body(json));
