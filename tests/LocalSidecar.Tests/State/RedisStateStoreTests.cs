@@ -282,6 +282,20 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task A_refused_user_is_a_start_error_even_where_the_default_user_needs_no_password()
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
+        await redis.Direct.ExecuteAsync("ACL", "SETUSER", "open-server-user", "on", $">{password}", "~*", "+@all");
+        await using (var store = await OpenAsync(new() { ["redisUsername"] = "open-server-user", ["redisPassword"] = password }))
+        {
+            await store.SetAsync(Upsert(NewKey(), "1"), CancellationToken.None);
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(new() { ["redisUsername"] = "open-server-user", ["redisPassword"] = "not-it" }));
+        Assert.Contains("redisUsername / redisPassword", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("redisType", "cluster", "one Redis node")]
     [InlineData("failover", "true", "Sentinel")]

@@ -85,10 +85,37 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
         try
         {
             await Database.ExecuteAsync("PING").WaitAsync(cancellationToken);
+            await EnsureAuthenticatedAsUserAsync(cancellationToken);
         }
         catch (RedisException e)
         {
             throw new InvalidOperationException($"redis store: error connecting to redis at {_client.Address}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>When the server lets anyone in as <c>default</c>, the client carries on unauthenticated after a refused
+    /// <c>AUTH</c>, where daprd's client fails: a connection that is not the configured user is refused here.</summary>
+    private async Task EnsureAuthenticatedAsUserAsync(CancellationToken cancellationToken)
+    {
+        if (_client.Username is not { } user)
+        {
+            return;
+        }
+
+        RedisResult whoami;
+        try
+        {
+            whoami = await Database.ExecuteAsync("ACL", "WHOAMI").WaitAsync(cancellationToken);
+        }
+        catch (RedisServerException)
+        {
+            // A server without ACLs (before 6.0), or a user not allowed to ask: nothing to compare.
+            return;
+        }
+
+        if (whoami.ToString() != user)
+        {
+            throw new InvalidOperationException($"redis store: error connecting to redis at {_client.Address}: the server refused the credentials (redisUsername / redisPassword)");
         }
     }
 
