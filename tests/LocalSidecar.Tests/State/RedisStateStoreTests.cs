@@ -345,6 +345,42 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task EnableTLS_talks_tls_to_a_tls_server_with_the_client_certificate_and_each_missing_piece_is_a_clear_start_error()
+    {
+        RedisRequirement.Require();
+        await using var server = await RedisTlsServer.StartAsync();
+        var tls = new Dictionary<string, string>
+        {
+            ["redisHost"] = server.Host,
+            ["enableTLS"] = "true",
+            ["insecureSkipTLSVerify"] = "true",
+            ["clientCert"] = server.ClientCertificatePem,
+            ["clientKey"] = server.ClientKeyPem,
+            ["dialTimeout"] = "2s",
+        };
+        await using (var store = await OpenAsync(tls))
+        {
+            var key = NewKey();
+            await store.SetAsync(Upsert(key, "\"over tls\""), CancellationToken.None);
+            Assert.Equal("\"over tls\"", Encoding.UTF8.GetString((await store.GetAsync(key, NoMetadata, CancellationToken.None))!.Value));
+        }
+
+        foreach (var (missing, expected) in new[]
+                 {
+                     ("insecureSkipTLSVerify", "TLS"),   // the test CA is not trusted here: verification fails
+                     ("clientCert", "TLS"),              // the server requires a client certificate
+                     ("enableTLS", "no Redis server answered"),
+                 })
+        {
+            var without = new Dictionary<string, string>(tls);
+            without.Remove(missing);
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(without));
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("redisUsername / redisPassword", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_redis_server_restarted_from_its_append_only_file_loses_no_acknowledged_write()
     {
         RedisRequirement.Require();

@@ -279,11 +279,44 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
         }
         catch (RedisConnectionException e)
         {
-            var tls = client.EnableTls ? " over TLS (enableTLS is on: is the server's TLS port there, and its certificate trusted or insecureSkipTLSVerify on?)" : "";
-            throw new InvalidOperationException(e.FailureType == ConnectionFailureType.AuthenticationFailure
-                ? $"redis store: error connecting to redis at {client.Address}: the server refused the credentials (redisUsername / redisPassword)"
-                : $"redis store: error connecting to redis at {client.Address}: no Redis server answered{tls} ({e.FailureType}). Start one with `redis-server --port {client.Port}` (install it with `sudo apt-get install redis-server`), or point redisHost at yours", e);
+            throw new InvalidOperationException($"redis store: error connecting to redis at {client.Address}: {Cause(e, client)}", e);
         }
+    }
+
+    private static string Cause(RedisConnectionException e, RedisClientSettings client)
+    {
+        // The client reports a failed TLS handshake and a refused AUTH alike (AuthenticationFailure); the inner exception tells them apart.
+        if (client.EnableTls && (e.FailureType == ConnectionFailureType.AuthenticationFailure && !IsAuthReply(e) || HasInner<System.Security.Authentication.AuthenticationException>(e)))
+        {
+            return "the TLS handshake failed (enableTLS is on): the server's certificate must be trusted here or insecureSkipTLSVerify on, " +
+                   "and a server that requires client certificates needs clientCert and clientKey";
+        }
+
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+        {
+            return "the server refused the credentials (redisUsername / redisPassword)";
+        }
+
+        var tls = client.EnableTls ? " over TLS (enableTLS is on: is that the server's TLS port?)" : "";
+        return $"no Redis server answered{tls} ({e.FailureType}). Start one with `redis-server --port {client.Port}` " +
+               "(install it with `sudo apt-get install redis-server`), or point redisHost at yours";
+    }
+
+    private static bool IsAuthReply(Exception e) =>
+        HasInner<RedisServerException>(e) || e.Message.Contains("WRONGPASS", StringComparison.Ordinal) || e.Message.Contains("NOAUTH", StringComparison.Ordinal);
+
+    private static bool HasInner<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>daprd's <c>parseETag</c>: "0" (no expectation) under an explicit last-write or without an ETag, otherwise the
