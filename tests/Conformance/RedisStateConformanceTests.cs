@@ -197,6 +197,60 @@ public sealed class RedisStateConformanceTests(RedisStores redis) : IAsyncLifeti
         Assert.Equal("\"theirs\"", (await redis.Direct.HashGetAsync($"other-app||{key}", "data")).ToString());
     }
 
+    [Fact]
+    public async Task The_password_can_come_from_a_secret_store_through_secretKeyRef()
+    {
+        await using var server = await Sidecart.Testing.RedisServer.StartAsync();
+        var password = $"pw-{Guid.NewGuid():N}";
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync($"{server.Host},allowAdmin=true"))
+        {
+            await admin.GetDatabase().ExecuteAsync("CONFIG", "SET", "requirepass", password);
+        }
+
+        using var folder = new TempResources();
+        folder.Write("redis-secrets.json", $$"""{"redis-password":"{{password}}"}""");
+        folder.Write("redissecrets.yaml", $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: redissecrets
+            spec:
+              type: secretstores.local.file
+              version: v1
+              metadata:
+              - name: secretsFile
+                value: {Path.Combine(folder.Path, "redis-secrets.json")}
+            """);
+        folder.Write("lockedstore.yaml", $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: lockedstore
+            spec:
+              type: state.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: {server.Host}
+              - name: redisPassword
+                secretKeyRef:
+                  name: redis-password
+                  key: redis-password
+            auth:
+              secretStore: redissecrets
+            """);
+
+        await using var sidecar = await SidecarHarness.StartAsync(appId: AppId, resourcesPaths: [folder.Path]);
+        var key = NewKey();
+        using (var save = await sidecar.Client.PostAsync("/v1.0/state/lockedstore", Json.Body($$$"""[{"key":"{{{key}}}","value":"behind a password"}]""")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
+        }
+
+        await using var reader = await ConnectionMultiplexer.ConnectAsync($"{server.Host},password={password}");
+        Assert.Equal("\"behind a password\"", (await reader.GetDatabase().HashGetAsync($"{AppId}||{key}", "data")).ToString());
+    }
+
     [Theory]
     [InlineData("redisHost", "127.0.0.1:{port}", "no Redis server answered")]
     [InlineData("redisType", "cluster", "spec.metadata.redisType")]
