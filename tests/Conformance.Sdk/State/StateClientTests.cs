@@ -173,14 +173,14 @@ public sealed class StateClientTests(RedisProfile redis)
         await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var (expiring, lasting) = (Key(), Key());
-        // Stores count a TTL in whole seconds from the current second (as daprd's SQLite store does), so 2 s leaves at
-        // least one for the read below.
-        await client.SaveStateAsync(Store, expiring, new Order(expiring, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "2" });
+        // Stores count a TTL in whole seconds from the current second (as daprd's SQLite store does), so 5 s leaves at
+        // least four for the save of the second key and the read below, even on a loaded machine (2 s once was not).
+        await client.SaveStateAsync(Store, expiring, new Order(expiring, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "5" });
         await client.SaveStateAsync(Store, lasting, new Order(lasting, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "-1" });
         Assert.NotNull(await client.GetStateAsync<Order>(Store, expiring));
 
         await Sidecart.Testing.Eventually.UntilAsync(() => client.GetStateAsync<Order>(Store, expiring), value => value is null,
-            "the TTL'd value to expire", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+            "the TTL'd value to expire", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
         Assert.NotNull(await client.GetStateAsync<Order>(Store, lasting));
     }
 
