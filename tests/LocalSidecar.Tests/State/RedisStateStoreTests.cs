@@ -188,6 +188,23 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_transaction_operation_marked_as_json_fails_without_redisjson_as_in_daprd_and_the_others_apply()
+    {
+        await using var store = await OpenAsync();
+        var (json, plain) = (NewKey(), NewKey());
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => store.TransactAsync(
+            [Upsert(json, """{"a":1}""", metadata: new() { ["contentType"] = "application/json" }), Upsert(plain, "1")], NoMetadata, CancellationToken.None));
+
+        Assert.Contains("Unknown Redis command called from script", error.Message, StringComparison.Ordinal);
+        Assert.False(await redis.Direct.KeyExistsAsync(json));
+        Assert.True(await redis.Direct.KeyExistsAsync(plain));
+
+        // Outside transactions the JSON mark changes nothing on a server without RedisJSON.
+        await store.SetAsync(Upsert(json, """{"a":1}""", metadata: new() { ["contentType"] = "application/json" }), CancellationToken.None);
+        Assert.Equal("""{"a":1}""", (await redis.Direct.HashGetAsync(json, "data")).ToString());
+    }
+
+    [Fact]
     public async Task A_transaction_with_a_non_numeric_etag_or_ttl_sends_nothing()
     {
         await using var store = await OpenAsync();

@@ -15,7 +15,9 @@ namespace LocalSidecar.Components.State;
 /// refusal is a plain failure (500) rather than a mismatch. TTLs are Redis expiries (<c>EXPIRE</c>/<c>PERSIST</c> after
 /// the write; a write without one keeps the key's expiry). Transactions are <c>MULTI</c>/<c>EXEC</c> with the same
 /// scripts: Redis has no rollback, so when one operation fails the others still apply, and the first failure is the
-/// transaction's error, as in daprd.</summary>
+/// transaction's error, as in daprd (whose transactions also fail an operation marked <c>contentType: application/json</c>
+/// by sending it the RedisJSON script). A server with the RedisJSON module is refused at start: there daprd keeps values
+/// saved as JSON as JSON documents, which this store does not.</summary>
 [ComponentType("state.redis")]
 public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingStateStore
 {
@@ -47,7 +49,19 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
         return redis.call("DEL", KEYS[1])
         """;
 
+    // What daprd's transaction sends for an operation marked contentType application/json: its RedisJSON variant of the
+    // scripts, even on a server without RedisJSON (the only kind this store accepts), where its first JSON call fails
+    // and with it that operation.
+    private const string JsonOperationScript = """
+        local version = redis.pcall("JSON.GET", KEYS[1], ".version")
+        if type(version) == "table" then
+          redis.call("JSON.DEL", KEYS[1])
+        end
+        return redis.call("JSON.GET", KEYS[1], ".version")
+        """;
+
     private const string NoVersion = "0";
+    private const string JsonContentType = "application/json";
     private const string DataField = "data";
     private const string VersionField = "version";
     private const int ScanPageSize = 1000;
@@ -90,6 +104,28 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
         catch (RedisException e)
         {
             throw new InvalidOperationException($"redis store: error connecting to redis at {_client.Address}: {e.Message}", e);
+        }
+
+        if (await HasRedisJsonAsync(cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"the Redis server at {_client.Address} has the RedisJSON module, with which daprd stores values saved with contentType application/json " +
+                "as JSON documents; the local sidecar stores every value as daprd does without it, so the two would not read each other's state. " +
+                "Use a Redis without RedisJSON (such as Debian's redis-server), or real daprd");
+        }
+    }
+
+    /// <summary>daprd's probe: <c>JSON.GET</c> without arguments is an unknown command unless RedisJSON is loaded.</summary>
+    private async Task<bool> HasRedisJsonAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Database.ExecuteAsync("JSON.GET").WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (RedisServerException e)
+        {
+            return !e.Message.StartsWith("ERR unknown command", StringComparison.OrdinalIgnoreCase);
         }
     }
 
@@ -209,17 +245,16 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
         foreach (var (write, version, ttl) in commands)
         {
             var key = (RedisKey)write.Key;
-            if (write is StateUpsert upsert)
+            var json = write.Metadata.TryGetValue("contentType", out var contentType) && contentType == JsonContentType;
+            replies.Add(write switch
             {
-                replies.Add(transaction.ExecuteAsync("EVAL", SetScript, 1, key, version, upsert.Value));
-                if (ttl is { } seconds)
-                {
-                    replies.Add(seconds > 0 ? transaction.ExecuteAsync("EXPIRE", key, seconds) : transaction.ExecuteAsync("PERSIST", key));
-                }
-            }
-            else
+                _ when json => transaction.ExecuteAsync("EVAL", JsonOperationScript, 1, key, version),
+                StateUpsert upsert => transaction.ExecuteAsync("EVAL", SetScript, 1, key, version, upsert.Value),
+                _ => transaction.ExecuteAsync("EVAL", DeleteScript, 1, key, version),
+            });
+            if (ttl is { } seconds)
             {
-                replies.Add(transaction.ExecuteAsync("EVAL", DeleteScript, 1, key, version));
+                replies.Add(seconds > 0 ? transaction.ExecuteAsync("EXPIRE", key, seconds) : transaction.ExecuteAsync("PERSIST", key));
             }
         }
 
