@@ -125,7 +125,9 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
         }
         catch (RedisServerException e)
         {
-            return !e.Message.StartsWith("ERR unknown command", StringComparison.OrdinalIgnoreCase);
+            // A user not allowed to run it (NOPERM) cannot tell either way; take the plain server, the common case.
+            return !e.Message.StartsWith("ERR unknown command", StringComparison.OrdinalIgnoreCase)
+                && !e.Message.StartsWith("NOPERM", StringComparison.Ordinal);
         }
     }
 
