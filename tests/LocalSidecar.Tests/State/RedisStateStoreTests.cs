@@ -398,6 +398,41 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_strong_save_waits_for_the_replicas_the_server_had_at_start_and_other_saves_do_not()
+    {
+        RedisRequirement.Require();
+        await using var primary = await RedisServer.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("sidecart-redis-replica-").FullName;
+        using var replica = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("redis-server")
+        {
+            ArgumentList = { "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--replicaof", "127.0.0.1", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", folder, "--save", "", "--appendonly", "no" },
+            RedirectStandardOutput = true,
+        })!;
+        _ = replica.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await using var admin = await ConnectionMultiplexer.ConnectAsync($"{primary.Host},allowAdmin=true");
+            var server = admin.GetServer(admin.GetEndPoints()[0]);
+            await Eventually.UntilAsync(async () => (await admin.GetDatabase().ExecuteAsync("INFO", "replication")).ToString(),
+                info => info.Contains("connected_slaves:1", StringComparison.Ordinal) && info.Contains("state=online", StringComparison.Ordinal),
+                "the replica to be online", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+
+            await using var store = await OpenAsync(new() { ["redisHost"] = primary.Host });
+            await store.SetAsync(Upsert(NewKey(), "1") with { StrongConsistency = true }, CancellationToken.None);
+            await store.SetAsync(Upsert(NewKey(), "2"), CancellationToken.None);
+
+            var stats = (await admin.GetDatabase().ExecuteAsync("INFO", "commandstats")).ToString();
+            Assert.Contains("cmdstat_wait:calls=1,", stats, StringComparison.Ordinal);
+        }
+        finally
+        {
+            replica.Kill();
+            await replica.WaitForExitAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_redis_server_restarted_from_its_append_only_file_loses_no_acknowledged_write()
     {
         RedisRequirement.Require();

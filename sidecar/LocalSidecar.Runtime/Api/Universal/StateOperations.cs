@@ -78,7 +78,7 @@ public sealed class StateOperations(SidecarContext context)
 
             var key = StoreKey(stateStore, store, item.Key);
             var concurrency = Options(item, problem => DaprErrors.StateSave(store, StateFailure.Internal, problem));
-            upserts.Add(new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary, ConcurrencyRequested = Requested(item) });
+            upserts.Add(new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary, ConcurrencyRequested = Requested(item), StrongConsistency = Strong(item) });
         }
 
         foreach (var upsert in upserts)
@@ -172,6 +172,8 @@ public sealed class StateOperations(SidecarContext context)
         };
 
     private static bool Requested(StateItemRequest item) => !string.IsNullOrEmpty(item.Concurrency);
+
+    private static bool Strong(StateItemRequest item) => item.Consistency == "strong";
 
     private static string StoreKey(IStateStore stateStore, string store, string key)
     {

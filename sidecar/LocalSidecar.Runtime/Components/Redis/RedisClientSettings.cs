@@ -108,6 +108,8 @@ public sealed class RedisClientSettings
             ConfigurationChannel = "",
             ClientName = clientName,
             SetClientLibrary = false,
+            // The client guards INFO behind this switch; daprd's components read INFO replication at start.
+            AllowAdmin = true,
         };
         if (EnableTls && InsecureSkipTlsVerify)
         {

@@ -73,10 +73,13 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
     private long? _defaultTtlSeconds;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private int _rollbackWarned;
+    private long _replicas;
 
     public StateStoreSettings Settings { get; private set; } = StateStoreSettings.Default;
 
     public IReadOnlyList<string> Capabilities => Settings.Capabilities("ETAG", "TRANSACTIONAL", "TTL", "KEYS_LIKE");
+
+    private IServer Server => (_connection ?? throw new InvalidOperationException("the Redis state store is not initialised")).GetServers()[0];
 
     private IDatabase Database => (_connection ?? throw new InvalidOperationException("the Redis state store is not initialised")).GetDatabase(_client.Database);
 
@@ -106,6 +109,7 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
             throw new InvalidOperationException($"redis store: error connecting to redis at {_client.Address}: {e.Message}", e);
         }
 
+        _replicas = await ConnectedReplicasAsync(cancellationToken);
         if (await HasRedisJsonAsync(cancellationToken))
         {
             throw new InvalidOperationException(
@@ -113,6 +117,14 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
                 "as JSON documents; the local sidecar stores every value as daprd does without it, so the two would not read each other's state. " +
                 "Use a Redis without RedisJSON (such as Debian's redis-server), or real daprd");
         }
+    }
+
+    /// <summary>How many replicas the server had at start (<c>INFO replication</c>), which a strong save waits for, as in daprd.</summary>
+    private async Task<long> ConnectedReplicasAsync(CancellationToken cancellationToken)
+    {
+        var info = await Server.InfoAsync("replication").WaitAsync(cancellationToken);
+        var replicas = info.SelectMany(section => section).FirstOrDefault(entry => entry.Key == "connected_slaves").Value;
+        return long.TryParse(replicas, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
     }
 
     /// <summary>daprd's probe: <c>JSON.GET</c> without arguments is an unknown command unless RedisJSON is loaded.</summary>
@@ -211,6 +223,11 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
                 ? Database.ExecuteAsync("EXPIRE", (RedisKey)upsert.Key, seconds)
                 : Database.ExecuteAsync("PERSIST", (RedisKey)upsert.Key)).WaitAsync(cancellationToken);
         }
+
+        if (upsert.StrongConsistency && _replicas > 0)
+        {
+            await Database.ExecuteAsync("WAIT", _replicas, 1000).WaitAsync(cancellationToken);
+        }
     }
 
     public async Task DeleteAsync(StateDelete delete, CancellationToken cancellationToken)
@@ -283,10 +300,8 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
     /// <summary>A <c>SCAN … MATCH &lt;prefix&gt;*</c> over the whole keyspace, as daprd's <c>KeysLike</c> does.</summary>
     public async Task<IReadOnlyList<string>> KeysWithPrefixAsync(string prefix, CancellationToken cancellationToken)
     {
-        var connection = _connection ?? throw new InvalidOperationException("the Redis state store is not initialised");
-        var server = connection.GetServer(connection.GetEndPoints()[0]);
         var keys = new List<string>();
-        await foreach (var key in server.KeysAsync(_client.Database, GlobEscape(prefix) + "*", ScanPageSize).WithCancellation(cancellationToken))
+        await foreach (var key in Server.KeysAsync(_client.Database, GlobEscape(prefix) + "*", ScanPageSize).WithCancellation(cancellationToken))
         {
             keys.Add(key.ToString());
         }
