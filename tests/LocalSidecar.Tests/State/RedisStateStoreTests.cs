@@ -331,6 +331,14 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_database_the_server_does_not_have_is_a_start_error()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(new() { ["redisDB"] = "99" }));
+        Assert.StartsWith("redis store: error connecting to redis at 127.0.0.1:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("database does not exist on the server: 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Host_and_port_follow_daprds_rules()
     {
         var missing = await Assert.ThrowsAsync<ResourceException>(() => StateStoreFactory.InitAsync(new RedisStateStore(), _dir.Path, new()));

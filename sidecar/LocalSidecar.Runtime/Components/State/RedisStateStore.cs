@@ -99,18 +99,20 @@ public sealed class RedisStateStore : ITransactionalStateStore, IKeyListingState
             : throw context.Invalid(StateTtl.Metadata, $"'{ttl}' is not an integer number of seconds");
 
         _connection = await ConnectAsync(_client, context.AppId, cancellationToken);
+        bool hasRedisJson;
         try
         {
             await Database.ExecuteAsync("PING").WaitAsync(cancellationToken);
             await EnsureAuthenticatedAsUserAsync(cancellationToken);
+            _replicas = await ConnectedReplicasAsync(cancellationToken);
+            hasRedisJson = await HasRedisJsonAsync(cancellationToken);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisCommandException)
         {
             throw new InvalidOperationException($"redis store: error connecting to redis at {_client.Address}: {e.Message}", e);
         }
 
-        _replicas = await ConnectedReplicasAsync(cancellationToken);
-        if (await HasRedisJsonAsync(cancellationToken))
+        if (hasRedisJson)
         {
             throw new InvalidOperationException(
                 $"the Redis server at {_client.Address} has the RedisJSON module, with which daprd stores values saved with contentType application/json " +
