@@ -2,11 +2,13 @@
 DOTNET ?= dotnet
 PYTHON ?= python3
 CONFIGURATION ?= Debug
+# The component profile `make run` uses: components/$(PROFILE) (local: SQLite + in-memory pub/sub; redis: a Redis server).
+PROFILE ?= local
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build test run bench clean openapi images
+.PHONY: build test run check-profile bench clean openapi images
 
 build:
 	$(DOTNET) build Dapr.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
@@ -15,12 +17,15 @@ test: build
 	$(DOTNET) test Dapr.sln -c $(CONFIGURATION) --no-build -nologo
 	CONFIGURATION=$(CONFIGURATION) $(PYTHON) -m unittest discover -s apps/shipping/tests -t apps/shipping
 
-# The whole system on the embedded default: every app of dapr.yaml with a local sidecar, on components/local.
+# The whole system: every app of dapr.yaml with a local sidecar, on components/$(PROFILE) (`make run PROFILE=redis`).
 # Builds only what it runs (run.slnf: the sidecar and the apps, no test project), then starts the runner's own
 # executable, so that no process sits between make and the runner.
-run:
+run: check-profile
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/local
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/$(PROFILE)
+
+check-profile:
+	@test -d components/$(PROFILE) || { echo "no profile components/$(PROFILE); the profiles are: $$(ls components | tr '\n' ' ')"; exit 2; }
 
 # The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:

@@ -1,24 +1,46 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Conformance.Harness;
+using Xunit.v3;
 
 namespace Conformance;
 
 /// <summary>https://docs.dapr.io/reference/api/state_api/ (and the error shapes and <c>state.in-memory</c> of https://docs.dapr.io/reference/components-reference/supported-state-stores/), run against
-/// the durable <c>statestore</c> (state.sqlite) and <c>memorystore</c> (state.in-memory). Both stores use random
-/// UUIDs as ETags, so any ETag the app makes up is a mismatch (409), never an invalid ETag (400).
-/// Keys are unique per test because the sqlite file outlives test runs.</summary>
-public sealed class StateConformanceTests : IAsyncLifetime
+/// the durable <c>statestore</c> (state.sqlite), <c>memorystore</c> (state.in-memory) and, where daprd's Redis store
+/// behaves the same, <c>redisstore</c> (state.redis on a private redis-server, <see cref="RedisStores"/>; its own
+/// rules are in <see cref="RedisStateConformanceTests"/>). SQLite and in-memory use random UUIDs as ETags, so any ETag
+/// the app makes up is a mismatch (409), never an invalid ETag (400). Keys are unique per test because the sqlite file
+/// outlives test runs.</summary>
+public sealed class StateConformanceTests(RedisStores redis) : IAsyncLifetime
 {
     private SidecarHarness _sidecar = null!;
 
     private HttpClient Client => _sidecar.Client;
 
-    public async ValueTask InitializeAsync() => _sidecar = await SidecarHarness.StartAsync();
+    public async ValueTask InitializeAsync()
+    {
+        if (TestContext.Current.Test is IXunitTest { TestMethodArguments: var arguments } && arguments.Any(a => a is string store && RedisStores.IsRedis(store)))
+        {
+            redis.Require();
+        }
 
-    public async ValueTask DisposeAsync() => await _sidecar.DisposeAsync();
+        _sidecar = await SidecarHarness.StartAsync(resourcesPaths: redis.ResourcesPath is { } path ? [SidecarHarness.ResourcesPath, path] : null);
+    }
 
-    public static TheoryData<string> Stores => new("statestore", "memorystore");
+    public async ValueTask DisposeAsync()
+    {
+        if (_sidecar is not null)
+        {
+            await _sidecar.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stores whose behaviour the test describes, daprd's Redis store included.</summary>
+    public static TheoryData<string> Stores => new("statestore", "memorystore", RedisStores.Store);
+
+    /// <summary>Stores with opaque ETags, a first-write refusal reported as a mismatch and atomic transactions: not Redis,
+    /// whose version-number ETags and first-write marker are tested in <see cref="RedisStateConformanceTests"/>.</summary>
+    public static TheoryData<string> OpaqueETagStores => new("statestore", "memorystore");
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -179,7 +201,7 @@ public sealed class StateConformanceTests : IAsyncLifetime
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(OpaqueETagStores))]
     public async Task Delete_of_a_missing_key_with_an_etag_is_409(string store)
     {
         using var response = await DeleteAsync(store, NewKey(), Guid.NewGuid().ToString());
@@ -188,7 +210,7 @@ public sealed class StateConformanceTests : IAsyncLifetime
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(OpaqueETagStores))]
     public async Task Save_with_a_wrong_etag_is_409_ERR_STATE_SAVE_and_keeps_the_value(string store)
     {
         var key = NewKey();
@@ -206,7 +228,7 @@ public sealed class StateConformanceTests : IAsyncLifetime
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(OpaqueETagStores))]
     public async Task Save_with_an_etag_for_a_missing_key_is_409(string store)
     {
         using var response = await SaveAsync(store, $$$"""[{"key":"{{{NewKey()}}}","value":1,"etag":"{{{Guid.NewGuid()}}}"}]""");
@@ -214,7 +236,7 @@ public sealed class StateConformanceTests : IAsyncLifetime
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(OpaqueETagStores))]
     public async Task First_write_without_an_etag_fails_when_the_key_exists_but_last_write_overwrites(string store)
     {
         var key = NewKey();
@@ -316,7 +338,7 @@ public sealed class StateConformanceTests : IAsyncLifetime
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
+    [MemberData(nameof(OpaqueETagStores))]
     public async Task A_key_saved_with_ttlInSeconds_reports_its_expiry_and_then_disappears(string store)
     {
         var key = NewKey();
@@ -454,6 +476,10 @@ public sealed class StateConformanceTests : IAsyncLifetime
 
         Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL", "ACTOR"], Capabilities("statestore"));
         Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL"], Capabilities("memorystore"));
+        if (redis.ResourcesPath is not null)
+        {
+            Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL", "KEYS_LIKE"], Capabilities(RedisStores.Store));
+        }
     }
 
     [Fact]

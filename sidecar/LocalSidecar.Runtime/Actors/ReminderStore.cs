@@ -80,7 +80,7 @@ public sealed class ReminderStore(IStateStore store)
                 await store.SetAsync(new StateUpsert(Key(actorType), value, etag, NoMetadata, etag is null ? StateConcurrency.FirstWrite : StateConcurrency.LastWrite), cancellationToken);
                 return;
             }
-            catch (ETagMismatchException) when (attempt < ConflictAttempts)
+            catch (Exception e) when (e is ETagMismatchException or FirstWriteConflictException && attempt < ConflictAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25)), cancellationToken);
             }

@@ -27,7 +27,8 @@ public sealed class AppUnderTest : IAsyncDisposable
     /// <param name="appId">the app id the local sidecar runs with (an external sidecar has its own).</param>
     /// <param name="configure">registers the app's services; the second argument is the sidecar's HTTP endpoint.</param>
     /// <param name="map">maps the app's endpoints.</param>
-    public static async Task<AppUnderTest> StartAsync(string appId, Action<WebApplicationBuilder, Uri> configure, Action<WebApplication> map)
+    /// <param name="resourcesPaths">the local sidecar's components; null for the suite's <c>resources/</c>.</param>
+    public static async Task<AppUnderTest> StartAsync(string appId, Action<WebApplicationBuilder, Uri> configure, Action<WebApplication> map, IReadOnlyList<string>? resourcesPaths = null)
     {
         if (ConformanceTarget.ExternalEndpoint is { } external)
         {
@@ -42,7 +43,7 @@ public sealed class AppUnderTest : IAsyncDisposable
             var app = await HostedApp.StartAsync(0, builder => configure(builder, endpoint), map);
             try
             {
-                return new AppUnderTest(app, await SidecarUnderTest.StartInProcessAsync(appId, app.Port, httpPort));
+                return new AppUnderTest(app, await SidecarUnderTest.StartInProcessAsync(appId, app.Port, httpPort, resourcesPaths));
             }
             catch (Exception e) when (attempt < MaxStartAttempts && IsPortTaken(e))
             {

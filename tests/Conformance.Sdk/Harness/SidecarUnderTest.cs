@@ -30,9 +30,9 @@ public sealed class SidecarUnderTest : IAsyncDisposable
     public static SidecarUnderTest External(Uri httpEndpoint) => new(httpEndpoint, null, null);
 
     /// <summary>Starts a local sidecar for <paramref name="appId"/> on <paramref name="httpPort"/>, calling the app on
-    /// <paramref name="appPort"/>, with <see cref="ResourcesPath"/> and a fresh working directory (so relative
+    /// <paramref name="appPort"/>, with <see cref="ResourcesPath"/> (or <paramref name="resourcesPaths"/>) and a fresh working directory (so relative
     /// component paths such as the sqlite file are its own).</summary>
-    public static async Task<SidecarUnderTest> StartInProcessAsync(string appId, int appPort, int httpPort)
+    public static async Task<SidecarUnderTest> StartInProcessAsync(string appId, int appPort, int httpPort, IReadOnlyList<string>? resourcesPaths = null)
     {
         var workingDirectory = NewWorkingDirectory();
         try
@@ -43,7 +43,7 @@ public sealed class SidecarUnderTest : IAsyncDisposable
                 AppPort = appPort,
                 DaprHttpPort = httpPort,
                 DaprInternalPort = 0,
-                ResourcesPaths = [ResourcesPath],
+                ResourcesPaths = resourcesPaths ?? [ResourcesPath],
                 WorkingDirectory = workingDirectory,
                 Environment = new SidecarEnvironment(new FileNameResolver(Path.Combine(workingDirectory, "names"))),
                 LoggerFactory = Environment.GetEnvironmentVariable("SIDECAR_TEST_LOGS") is "1" ? null : NullLoggerFactory.Instance,

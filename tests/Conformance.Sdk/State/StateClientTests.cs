@@ -6,8 +6,9 @@ using Grpc.Core;
 namespace Conformance.Sdk.State;
 
 /// <summary>The state API through <see cref="DaprClient"/> (gRPC), as https://docs.dapr.io/reference/api/state_api/
-/// and dapr/dapr pkg/api/grpc/grpc.go describe it.</summary>
-public sealed class StateClientTests
+/// and dapr/dapr pkg/api/grpc/grpc.go describe it, on <c>state.sqlite</c> and, where daprd's Redis store behaves the same,
+/// on <c>state.redis</c> (<see cref="RedisProfile"/>); Redis's own answers are at the end.</summary>
+public sealed class StateClientTests(RedisProfile redis)
 {
     private const string Store = "statestore";
 
@@ -15,10 +16,11 @@ public sealed class StateClientTests
 
     private static string Key() => "k-" + Guid.NewGuid().ToString("N");
 
-    [Fact]
-    public async Task A_saved_value_is_read_back_with_an_etag_and_a_missing_key_is_default_with_an_empty_etag()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task A_saved_value_is_read_back_with_an_etag_and_a_missing_key_is_default_with_an_empty_etag(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var key = Key();
 
@@ -32,10 +34,11 @@ public sealed class StateClientTests
         Assert.Equal("", missingEtag);
     }
 
-    [Fact]
-    public async Task A_value_saved_over_gRPC_reads_the_same_over_HTTP_and_the_other_way_round()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task A_value_saved_over_gRPC_reads_the_same_over_HTTP_and_the_other_way_round(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         using var http = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
         if (sidecar.ApiToken is { } token)
@@ -52,10 +55,11 @@ public sealed class StateClientTests
         Assert.Equal(new Order("o-h", 5), await client.GetStateAsync<Order>(Store, viaHttp));
     }
 
-    [Fact]
-    public async Task TrySave_with_a_stale_etag_is_false_and_with_the_current_one_is_true()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task TrySave_with_a_stale_etag_is_false_and_with_the_current_one_is_true(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var key = Key();
         await client.SaveStateAsync(Store, key, new Order("o-1", 1));
@@ -85,10 +89,11 @@ public sealed class StateClientTests
         Assert.Equal(1, (await client.GetStateAsync<Order>(Store, key)).Quantity);
     }
 
-    [Fact]
-    public async Task TryDelete_with_a_stale_etag_is_false_then_delete_and_bulk_delete_remove_keys()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task TryDelete_with_a_stale_etag_is_false_then_delete_and_bulk_delete_remove_keys(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var (a, b, c) = (Key(), Key(), Key());
         foreach (var key in new[] { a, b, c })
@@ -111,10 +116,11 @@ public sealed class StateClientTests
         await client.DeleteStateAsync(Store, Key());
     }
 
-    [Fact]
-    public async Task Bulk_get_answers_every_key_and_bulk_save_with_a_stale_etag_fails_with_Aborted()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task Bulk_get_answers_every_key_and_bulk_save_with_a_stale_etag_fails_with_Aborted(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var (present, missing) = (Key(), Key());
         await client.SaveStateAsync(Store, present, new Order(present, 5));
@@ -133,10 +139,11 @@ public sealed class StateClientTests
         Assert.Equal(StatusCode.Aborted, RpcErrors.Inner(e).StatusCode);
     }
 
-    [Fact]
-    public async Task A_transaction_applies_upserts_and_deletes_and_a_stale_etag_fails_it_as_Internal()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task A_transaction_applies_upserts_and_deletes_and_a_stale_etag_fails_it_as_Internal(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var (upserted, deleted) = (Key(), Key());
         await client.SaveStateAsync(Store, deleted, new Order(deleted, 1));
@@ -159,10 +166,11 @@ public sealed class StateClientTests
         Assert.Equal(7, (await client.GetStateAsync<Order>(Store, upserted)).Quantity);
     }
 
-    [Fact]
-    public async Task A_value_saved_with_ttlInSeconds_expires()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task A_value_saved_with_ttlInSeconds_expires(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
         var (expiring, lasting) = (Key(), Key());
         // Stores count a TTL in whole seconds from the current second (as daprd's SQLite store does), so 2 s keeps the
@@ -174,7 +182,7 @@ public sealed class StateClientTests
         await client.SaveStateAsync(Store, lasting, new Order(lasting, 1), metadata: new Dictionary<string, string> { ["ttlInSeconds"] = "-1" });
 
         await Sidecart.Testing.Eventually.UntilAsync(() => client.GetStateAsync<Order>(Store, expiring), value => value is null,
-            "the TTL'd value to expire", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+            "the TTL'd value to expire", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
         Assert.NotNull(await client.GetStateAsync<Order>(Store, lasting));
     }
 
@@ -194,10 +202,11 @@ public sealed class StateClientTests
         Assert.Empty(info!.Metadata);
     }
 
-    [Fact]
-    public async Task A_key_with_a_double_pipe_is_InvalidArgument_with_BadRequest_ResourceInfo_and_DAPR_STATE_ILLEGAL_KEY()
+    [Theory]
+    [MemberData(nameof(RedisProfile.Profiles), MemberType = typeof(RedisProfile))]
+    public async Task A_key_with_a_double_pipe_is_InvalidArgument_with_BadRequest_ResourceInfo_and_DAPR_STATE_ILLEGAL_KEY(string profile)
     {
-        await using var sidecar = await SdkSidecar.StartAsync();
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(profile));
         using var client = sidecar.CreateClient();
 
         var e = await Assert.ThrowsAsync<DaprException>(() => client.SaveStateAsync(Store, "a||b", new Order("x", 1)));
@@ -220,5 +229,26 @@ public sealed class StateClientTests
         var rpc = RpcErrors.Inner(e);
         Assert.Equal(StatusCode.Unimplemented, rpc.StatusCode);
         Assert.Contains("dapr.proto.runtime.v1.Dapr/QueryStateAlpha1", rpc.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_redis_a_first_write_refusal_is_Internal_and_a_non_numeric_etag_InvalidArgument()
+    {
+        await using var sidecar = await SdkSidecar.StartAsync(configure: redis.Configure(RedisProfile.Redis));
+        using var client = sidecar.CreateClient();
+        var key = Key();
+        var firstWrite = new StateOptions { Concurrency = ConcurrencyMode.FirstWrite };
+        await client.SaveStateAsync(Store, key, new Order("o-1", 1), firstWrite);
+
+        var conflict = RpcErrors.Inner(await Assert.ThrowsAsync<DaprException>(() => client.SaveStateAsync(Store, key, new Order("o-1", 2), firstWrite)));
+        Assert.Equal(StatusCode.Internal, conflict.StatusCode);
+        Assert.StartsWith($"failed saving state in state store {Store}: failed to set key sdk-conformance||{key}", conflict.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("ERR_STATE_SAVE", RpcErrors.ErrorInfo(conflict)?.Reason);
+
+        var invalid = RpcErrors.Inner(await Assert.ThrowsAsync<DaprException>(() => client.TrySaveStateAsync(Store, key, new Order("o-1", 3), "not-a-number")));
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+        Assert.Equal(1, (await client.GetStateAsync<Order>(Store, key)).Quantity);
+        Assert.True(await client.TrySaveStateAsync(Store, key, new Order("o-1", 4), "1"));
+        Assert.Equal(4, (await client.GetStateAsync<Order>(Store, key)).Quantity);
     }
 }

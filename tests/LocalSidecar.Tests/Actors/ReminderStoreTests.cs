@@ -4,7 +4,7 @@ using LocalSidecar.Tests.State;
 
 namespace LocalSidecar.Tests.Actors;
 
-public sealed class ReminderStoreTests : IDisposable
+public sealed class ReminderStoreTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IDisposable
 {
     private readonly TempFolder _dir = new();
 
@@ -21,5 +21,24 @@ public sealed class ReminderStoreTests : IDisposable
 
         var saved = await store.LoadAsync("OrderProcess", CancellationToken.None);
         Assert.Equal(300, saved.Select(r => r.ActorId).Distinct().Count());
+    }
+
+    /// <summary>Two sidecars hosting one type on Redis race to create and update its document: the loser of the creation
+    /// gets daprd's plain first-write failure, the losers of updates an ETag mismatch, and both read again and retry.</summary>
+    [Fact]
+    public async Task Two_sidecars_adding_reminders_of_one_type_on_redis_keep_every_one()
+    {
+        var metadata = new Dictionary<string, string> { ["redisHost"] = redis.Server.Host };
+        await using var firstState = await StateStoreFactory.InitAsync(new RedisStateStore(), _dir.Path, metadata);
+        await using var secondState = await StateStoreFactory.InitAsync(new RedisStateStore(), _dir.Path, metadata);
+        var stores = new[] { new ReminderStore(firstState), new ReminderStore(secondState) };
+        var type = $"Sku-{Guid.NewGuid():N}";
+
+        await Parallel.ForAsync(0, 60, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await stores[i % 2].SaveAsync(new Reminder { ActorType = type, ActorId = $"sku-{i}", Name = "expire", DueTime = "1m", Revision = Guid.NewGuid().ToString("N"), RegisteredTime = DateTimeOffset.UtcNow, NextDue = DateTimeOffset.UtcNow.AddMinutes(1) }, ct));
+
+        var saved = await stores[0].LoadAsync(type, CancellationToken.None);
+        Assert.Equal(60, saved.Select(r => r.ActorId).Distinct().Count());
+        Assert.Equal("0", (await redis.Direct.HashGetAsync($"actors||{type}", "first-write")).ToString());
     }
 }

@@ -5,7 +5,8 @@ using Sidecart.Testing;
 namespace LocalSidecar.Tests.Workflows;
 
 /// <summary>Workflows survive SIGKILL: of the app and its sidecar (a workflow waiting at once on a durable timer, an
-/// external event and a running activity is resumed from the SQLite actor store when the runner is started again), and
+/// external event and a running activity is resumed from the actor store, SQLite or Redis, when the runner is started
+/// again; on Redis the redis-server is killed too and restarted from its append-only file), and
 /// of one of two replicas of the app (its work goes to the other). The app is <c>tests/apps/WorkflowTestApp</c>
 /// (Dapr.Workflow), real processes under the real runner CLI.</summary>
 public sealed class WorkflowDurabilityTests : IDisposable
@@ -15,11 +16,19 @@ public sealed class WorkflowDurabilityTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
-    public async Task A_workflow_killed_with_its_app_and_sidecar_completes_after_a_restart_without_rerunning_finished_activities()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("redis")]
+    public async Task A_workflow_killed_with_its_app_and_sidecar_completes_after_a_restart_without_rerunning_finished_activities(string store)
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process tree");
-        string[] run = WriteSystem();
+        if (store == "redis")
+        {
+            RedisRequirement.Require();
+        }
+
+        await using var redis = store == "redis" ? await RedisServer.StartAsync(appendOnly: true) : null;
+        string[] run = WriteSystem(redis);
 
         const string id = "durable-1";
         using (var first = RunnerProcess.Start(run))
@@ -30,6 +39,11 @@ public sealed class WorkflowDurabilityTests : IDisposable
             await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)), lines => lines.Any(l => l.StartsWith("slow-start", StringComparison.Ordinal)),
                 "the slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
             await first.KillAsync();
+        }
+
+        if (redis is not null)
+        {
+            await redis.RestartAsync();
         }
 
         Assert.Single(JournalLines(Journal), l => l.StartsWith("quick go-first ", StringComparison.Ordinal));
@@ -113,11 +127,25 @@ public sealed class WorkflowDurabilityTests : IDisposable
 
     private string Journal => Path.Combine(_folder.Path, "journal.txt");
 
-    /// <summary>The runner's arguments for the workflow app on a SQLite actor store, written into the test's folder.</summary>
-    private string[] WriteSystem()
+    /// <summary>The runner's arguments for the workflow app on a SQLite actor store (or on <paramref name="redis"/>),
+    /// written into the test's folder.</summary>
+    private string[] WriteSystem(RedisServer? redis = null)
     {
         Directory.CreateDirectory(Path.Combine(_folder.Path, "wf"));
-        _folder.Write(Path.Combine("components", "statestore.yaml"), $"""
+        _folder.Write(Path.Combine("components", "statestore.yaml"), redis is not null ? $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: {redis.Host}
+              - name: actorStateStore
+                value: "true"
+            """ : $"""
             apiVersion: dapr.io/v1alpha1
             kind: Component
             metadata:

@@ -78,7 +78,7 @@ public sealed class StateOperations(SidecarContext context)
 
             var key = StoreKey(stateStore, store, item.Key);
             var concurrency = Options(item, problem => DaprErrors.StateSave(store, StateFailure.Internal, problem));
-            upserts.Add(new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary });
+            upserts.Add(new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary, ConcurrencyRequested = Requested(item), StrongConsistency = Strong(item) });
         }
 
         foreach (var upsert in upserts)
@@ -146,8 +146,8 @@ public sealed class StateOperations(SidecarContext context)
             var key = StoreKey(stateStore, store, item.Key);
             var concurrency = Options(item, DaprErrors.StateTransaction);
             writes.Add(operation == "upsert"
-                ? new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary }
-                : new StateDelete(key, item.ETag, item.Metadata, concurrency));
+                ? new StateUpsert(key, item.Value, item.ETag, item.Metadata, concurrency) { IsBinary = item.IsBinary, ConcurrencyRequested = Requested(item) }
+                : new StateDelete(key, item.ETag, item.Metadata, concurrency) { ConcurrencyRequested = Requested(item) });
         }
 
         if (writes.Count == 0)
@@ -166,7 +166,14 @@ public sealed class StateOperations(SidecarContext context)
     }
 
     private static StateDelete Delete(IStateStore stateStore, string store, StateItemRequest item, Func<string, DaprApiError> invalidOptions) =>
-        new(StoreKey(stateStore, store, item.Key), string.IsNullOrEmpty(item.ETag) ? null : item.ETag, item.Metadata, Options(item, invalidOptions));
+        new(StoreKey(stateStore, store, item.Key), string.IsNullOrEmpty(item.ETag) ? null : item.ETag, item.Metadata, Options(item, invalidOptions))
+        {
+            ConcurrencyRequested = Requested(item),
+        };
+
+    private static bool Requested(StateItemRequest item) => !string.IsNullOrEmpty(item.Concurrency);
+
+    private static bool Strong(StateItemRequest item) => item.Consistency == "strong";
 
     private static string StoreKey(IStateStore stateStore, string store, string key)
     {

@@ -4,6 +4,14 @@ namespace LocalSidecar.Components.State;
 /// key's current ETag. Stores call <see cref="EnsureApplicableTo"/> so that every store enforces the same rule.</summary>
 public abstract record StateWrite(string Key, string? ETag, IReadOnlyDictionary<string, string> Metadata, StateConcurrency Concurrency)
 {
+    /// <summary>The request named its concurrency (<c>last-write</c> or <c>first-write</c>) rather than leaving it unset.
+    /// daprd passes the option through as given, and its Redis store ignores an ETag only under an explicit last-write.</summary>
+    public bool ConcurrencyRequested { get; init; }
+
+    /// <summary>The request asked for <c>strong</c> consistency. Local stores are strongly consistent anyway; daprd's Redis
+    /// store then waits for the server's replicas to acknowledge a save.</summary>
+    public bool StrongConsistency { get; init; }
+
     /// <summary>An empty ETag means "no ETag", as in daprd.</summary>
     public bool HasETag => !string.IsNullOrEmpty(ETag);
 
