@@ -109,6 +109,8 @@ public static class Report
         return $"""
             ## Workflows (Dapr.Workflow, three sequential activities, `state.sqlite` actor store)
 
+            Measured after 20 s of the same load, once tiered compilation has settled.
+
             | measure, {w.PerSecond}/s each, interleaved, {w.Workflow.Count} per kind | p50 ms | p99 ms |
             |---|---|---|
             | three service invocations in a row through the sidecar to an app (baseline) | {Ms(w.ThreeInvocations.P50)} | {Ms(w.ThreeInvocations.P99)} |
@@ -131,6 +133,7 @@ public static class Report
             for every order and the provider's defaults (no latency, no outage). "Confirmed" is when ordering's `Confirmed`
             event on topic `orders` reaches a subscriber app of the same run; the baseline is catalog's `GET /products/<sku>`
             through that subscriber's sidecar and catalog's, interleaved with the orders. One-unit orders, SKUs in turn.
+            Measured after 30 s at the same rate, once tiered compilation has settled in every process.
 
             | measure, {o.OrdersPerSecond} orders/s + {o.OrdersPerSecond} invocations/s, {o.Confirmed.Count} orders | p50 ms | p99 ms |
             |---|---|---|

@@ -155,12 +155,15 @@ public sealed partial class WorkflowEngine
             children.Clear();
         }
 
-        await SaveAsync(instance);
-
+        // The activities go to workers while the turn is being committed, as a turn goes out while its inbox event is:
+        // a result waits for the instance's gate, so it is applied only after the commit, and should the commit fail,
+        // the result finds no schedule and is dropped (the activity runs again with the turn: at least once, as in daprd).
         foreach (var scheduled in activities)
         {
             SendActivity(instance, scheduled);
         }
+
+        await SaveAsync(instance);
 
         foreach (var timer in timers)
         {
