@@ -22,7 +22,7 @@ test: build
 # executable, so that no process sits between make and the runner.
 run: check-profile
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/$(PROFILE)
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/$(PROFILE)
 
 check-profile:
 	@test -d components/$(PROFILE) || { echo "no profile components/$(PROFILE); the profiles are: $$(ls components | tr '\n' ' ')"; exit 2; }
