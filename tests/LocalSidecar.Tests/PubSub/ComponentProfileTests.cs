@@ -22,7 +22,7 @@ public sealed class ComponentProfileTests
         var metadata = spec.Metadata.ToDictionary(m => m.Name, m => m.Value ?? "");
         var settings = RedisPubSubSettings.Read(new ComponentContext(spec, metadata, "ordering", Profile("redis"),
             new SidecarEnvironment(new FileNameResolver(Path.Combine(Path.GetTempPath(), "sidecart-unit", Guid.NewGuid().ToString("N"))))));
-        Assert.Equal("localhost:6379", settings.Host);
+        Assert.Equal("localhost:6379", settings.Client.Address);
         Assert.Equal("ordering", settings.ConsumerId);
         Assert.Equal(TimeSpan.FromSeconds(60), settings.ProcessingTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), settings.RedeliverInterval);

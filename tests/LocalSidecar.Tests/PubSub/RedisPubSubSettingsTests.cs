@@ -15,15 +15,15 @@ public sealed class RedisPubSubSettingsTests
     public void Defaults_are_daprds()
     {
         var settings = Read(("redisHost", "localhost:6379"));
-        Assert.Equal("localhost:6379", settings.Host);
+        Assert.Equal("localhost:6379", settings.Client.Address);
         Assert.Equal("app", settings.ConsumerId);
         Assert.Equal(TimeSpan.FromSeconds(60), settings.ProcessingTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), settings.RedeliverInterval);
         Assert.Equal(100, settings.QueueDepth);
         Assert.Equal(10, settings.Concurrency);
         Assert.Equal(0, settings.MaxLenApprox);
-        Assert.Equal(0, settings.Database);
-        Assert.False(settings.EnableTls);
+        Assert.Equal(0, settings.Client.Database);
+        Assert.False(settings.Client.EnableTls);
         Assert.True(settings.RedeliveryEnabled);
     }
 
@@ -32,15 +32,15 @@ public sealed class RedisPubSubSettingsTests
     {
         var settings = Read(("redisHost", "redis"), ("redisPort", "6380"), ("processingTimeout", "2m"), ("redeliverInterval", "2500"),
             ("queueDepth", "5"), ("concurrency", "2"), ("maxLenApprox", "1000"), ("consumerID", "billing"), ("redisDB", "2"), ("enableTLS", "true"));
-        Assert.Equal("redis:6380", settings.Host);
+        Assert.Equal("redis:6380", settings.Client.Address);
         Assert.Equal(TimeSpan.FromMinutes(2), settings.ProcessingTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(2500), settings.RedeliverInterval);
         Assert.Equal(5, settings.QueueDepth);
         Assert.Equal(2, settings.Concurrency);
         Assert.Equal(1000, settings.MaxLenApprox);
         Assert.Equal("billing", settings.ConsumerId);
-        Assert.Equal(2, settings.Database);
-        Assert.True(settings.EnableTls);
+        Assert.Equal(2, settings.Client.Database);
+        Assert.True(settings.Client.EnableTls);
         Assert.Equal(TimeSpan.FromMilliseconds(1500), Read(("redisHost", "redis"), ("processingTimeout", "1500")).ProcessingTimeout);
     }
 
@@ -65,12 +65,11 @@ public sealed class RedisPubSubSettingsTests
     [InlineData("queueDepth", "0", "queueDepth", "at least 1")]
     [InlineData("concurrency", "many", "concurrency", "not an integer")]
     [InlineData("maxLenApprox", "-1", "maxLenApprox", "non-negative")]
-    [InlineData("redisDB", "-2", "redisDB", "must not be negative")]
-    [InlineData("enableTLS", "yes please", "enableTLS", "not true or false")]
+    [InlineData("redisDB", "-2", "redisDB", "not a database index")]
     [InlineData("redisType", "cluster", "redisType", "one Redis node")]
     [InlineData("failover", "true", "failover", "not supported by the local sidecar")]
     [InlineData("useEntraID", "true", "useEntraID", "not supported by the local sidecar")]
-    [InlineData("redisPort", "6380", "redisPort", "already has port 6379")]
+    [InlineData("redisPort", "6380", "redisPort", "already contains port 6379")]
     public void Bad_metadata_is_refused_naming_the_field(string name, string value, string field, string problem)
     {
         var metadata = new Dictionary<string, string> { ["redisHost"] = "redis:6379", [name] = value };

@@ -134,7 +134,7 @@ public sealed class RedisPubSub : IPubSub
                 await connection.DisposeAsync();
             }
 
-            var reason = settings.Password is { Length: > 0 } password ? e.Message.Replace(password, "*****", StringComparison.Ordinal) : e.Message;
+            var reason = settings.Client.Password is { Length: > 0 } password ? e.Message.Replace(password, "*****", StringComparison.Ordinal) : e.Message;
             throw new InvalidOperationException(
                 $"redis streams: error connecting to redis at {settings}: {reason} " +
                 "(is a Redis server running there? For example: redis-server --port 6379)", e);
