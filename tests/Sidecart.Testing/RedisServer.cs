@@ -30,6 +30,23 @@ public sealed class RedisServer : IAsyncDisposable
             ? $"{Program} is not installed: `apt-get install redis-server` (.ci/run does it on a fresh machine)"
             : null;
 
+    /// <summary>For a test that needs a server: skips it when the program is missing, or fails it under <c>CI=true</c>,
+    /// where <c>.ci/run</c> installs the program.</summary>
+    public static void Require()
+    {
+        if (Unavailable() is not { } reason)
+        {
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            Xunit.Assert.Fail(reason);
+        }
+
+        Xunit.Assert.Skip(reason);
+    }
+
     /// <summary>Starts a server. With <paramref name="appendOnly"/> every write goes to its append-only file, so a
     /// server killed with <see cref="KillAsync"/> and started again with <see cref="RestartAsync"/> keeps its data.</summary>
     public static async Task<RedisServer> StartAsync(bool appendOnly = false)

@@ -35,15 +35,7 @@ public class PublishSubscribeTests : IAsyncLifetime
         }
 
         SdkSidecar.RequireInProcess();
-        if (RedisServer.Unavailable() is { } reason)
-        {
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail(reason);
-            }
-
-            Assert.Skip(reason);
-        }
+        RedisServer.Require();
 
         _redis = await RedisServer.StartAsync();
         _redisResources = RedisPubSubFolder.Create(SidecarUnderTest.ResourcesPath, _redis);

@@ -21,15 +21,7 @@ public sealed class RedisPubSubResources : IAsyncDisposable
 
     public static async Task<RedisPubSubResources> StartAsync()
     {
-        if (RedisServer.Unavailable() is { } reason)
-        {
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail(reason);
-            }
-
-            Assert.Skip(reason);
-        }
+        RedisServer.Require();
 
         var server = await RedisServer.StartAsync();
         var folder = RedisPubSubFolder.Create(SidecarHarness.ResourcesPath, server);

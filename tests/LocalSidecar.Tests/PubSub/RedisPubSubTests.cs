@@ -25,7 +25,8 @@ public sealed class RedisPubSubTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _server = await RedisRequirement.StartAsync();
+        RedisServer.Require();
+        _server = await RedisServer.StartAsync();
         _redis = await ConnectionMultiplexer.ConnectAsync($"{_server.Host},allowAdmin=true");
     }
 
@@ -193,7 +194,8 @@ public sealed class RedisPubSubTests : IAsyncLifetime
     [Fact]
     public async Task A_subscription_carries_on_after_redis_restarts_with_its_append_only_file()
     {
-        await using var server = await RedisRequirement.StartAsync(appendOnly: true);
+        RedisServer.Require();
+        await using var server = await RedisServer.StartAsync(appendOnly: true);
         var component = await ComponentAsync("shipping", server.Host);
         var received = new ConcurrentQueue<string>();
         Track(component.Subscribe("orders", NoMetadata, Collect(received)));

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace LocalSidecar.Tests.State;
 
 /// <summary>One private redis-server for a test class (none when the program is missing: each test then skips or fails
-/// through <see cref="RedisRequirement"/>), and a direct connection to it for reading what the store wrote.</summary>
+/// through <see cref="RedisServer.Require"/>), and a direct connection to it for reading what the store wrote.</summary>
 public sealed class RedisServerFixture : IAsyncLifetime
 {
     private RedisServer? _server;
@@ -14,7 +14,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     {
         get
         {
-            RedisRequirement.Require();
+            RedisServer.Require();
             return _server!;
         }
     }
@@ -24,7 +24,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     {
         get
         {
-            RedisRequirement.Require();
+            RedisServer.Require();
             return _direct!.GetDatabase();
         }
     }

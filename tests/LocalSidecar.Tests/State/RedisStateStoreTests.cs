@@ -270,7 +270,7 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     [Fact]
     public async Task A_password_protected_server_is_reached_with_redisPassword_and_refused_clearly_without_it()
     {
-        RedisRequirement.Require();
+        RedisServer.Require();
         await using var server = await RedisServer.StartAsync();
         var password = $"pw-{Guid.NewGuid():N}";
         await using (var admin = await ConnectionMultiplexer.ConnectAsync($"{server.Host},allowAdmin=true"))
@@ -355,7 +355,7 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     [Fact]
     public async Task Nothing_answering_is_a_start_error_saying_how_to_start_redis()
     {
-        RedisRequirement.Require();
+        RedisServer.Require();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(new() { ["redisHost"] = $"127.0.0.1:{FreePort.Next()}", ["dialTimeout"] = "1s" }));
         Assert.Contains("error connecting to redis at 127.0.0.1:", error.Message, StringComparison.Ordinal);
         Assert.Contains("redis-server", error.Message, StringComparison.Ordinal);
@@ -372,7 +372,7 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     [Fact]
     public async Task EnableTLS_talks_tls_to_a_tls_server_with_the_client_certificate_and_each_missing_piece_is_a_clear_start_error()
     {
-        RedisRequirement.Require();
+        RedisServer.Require();
         await using var server = await RedisTlsServer.StartAsync();
         var tls = new Dictionary<string, string>
         {
@@ -408,7 +408,7 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     [Fact]
     public async Task A_strong_save_waits_for_the_replicas_the_server_had_at_start_and_other_saves_do_not()
     {
-        RedisRequirement.Require();
+        RedisServer.Require();
         await using var primary = await RedisServer.StartAsync();
         var folder = Directory.CreateTempSubdirectory("sidecart-redis-replica-").FullName;
         using var replica = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("redis-server")
@@ -443,7 +443,7 @@ public sealed class RedisStateStoreTests(RedisServerFixture redis) : IClassFixtu
     [Fact]
     public async Task A_redis_server_restarted_from_its_append_only_file_loses_no_acknowledged_write()
     {
-        RedisRequirement.Require();
+        RedisServer.Require();
         await using var server = await RedisServer.StartAsync(appendOnly: true);
         await using var store = await OpenAsync(new() { ["redisHost"] = server.Host });
         var keys = Enumerable.Range(0, 200).Select(i => $"durable-{i}").ToList();

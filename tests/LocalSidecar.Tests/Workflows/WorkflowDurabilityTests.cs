@@ -24,7 +24,7 @@ public sealed class WorkflowDurabilityTests : IDisposable
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process tree");
         if (store == "redis")
         {
-            RedisRequirement.Require();
+            RedisServer.Require();
         }
 
         await using var redis = store == "redis" ? await RedisServer.StartAsync(appendOnly: true) : null;
