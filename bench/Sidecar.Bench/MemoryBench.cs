@@ -78,7 +78,7 @@ public static class MemoryBench
     private static Task<long> MeasureHostedAsync(int count, string localProfile)
     {
         var basePort = FreePort();
-        while (!Enumerable.Range(basePort, count).All(IsFree))
+        while (!Enumerable.Range(basePort, count).All(Sidecart.Testing.FreePort.IsBindable))
         {
             basePort = FreePort();
         }
@@ -187,20 +187,6 @@ public static class MemoryBench
     }
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static long ResidentKilobytes(int pid)
     {

@@ -16,7 +16,7 @@ public sealed partial class ReadmeCommandTests
     [Fact]
     public async Task The_standalone_sidecar_command_runs_on_the_local_profile_from_where_it_cds()
     {
-        var repository = RepositoryRoot();
+        var repository = SidecartSystem.RepositoryRoot;
         var command = File.ReadLines(Path.Combine(repository, "README.md"))
             .Select(line => StandaloneCommand().Match(line.Trim()))
             .FirstOrDefault(match => match.Success);
@@ -86,9 +86,6 @@ public sealed partial class ReadmeCommandTests
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         }
     }
-
-    private static string RepositoryRoot() =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(RunnerProcess.BuiltAssembly(Path.Combine("sidecar", "LocalSidecar"), "LocalSidecar"))!, "..", "..", "..", "..", ".."));
 
     [GeneratedRegex(@"^cd (?<folder>\S+) && dotnet run --project (?<project>\S+) -- (?<flags>--app-id .+)$")]
     private static partial Regex StandaloneCommand();

@@ -61,7 +61,8 @@ public static class FreePort
         return true;
     }
 
-    private static bool IsBindable(int port)
+    /// <summary>Nothing listens on <paramref name="port"/> of loopback right now.</summary>
+    public static bool IsBindable(int port)
     {
         try
         {

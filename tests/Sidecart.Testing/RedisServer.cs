@@ -70,6 +70,23 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A <c>statestore</c> component of type <c>state.redis</c> on this server, registered as the actor state
+    /// store (actor state, reminders, workflows).</summary>
+    public string ActorStateStoreComponent() => $"""
+        apiVersion: dapr.io/v1alpha1
+        kind: Component
+        metadata:
+          name: statestore
+        spec:
+          type: state.redis
+          version: v1
+          metadata:
+          - name: redisHost
+            value: {Host}
+          - name: actorStateStore
+            value: "true"
+        """;
+
     /// <summary>kill -9, as a crash would.</summary>
     public async Task KillAsync()
     {

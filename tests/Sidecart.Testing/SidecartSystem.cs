@@ -33,11 +33,11 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     private readonly Dictionary<string, int> _daprPorts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _grpcPorts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Dapr, string App)> _tokens = new(StringComparer.Ordinal);
+    private readonly List<SystemAppProcess> _appsStarted = [];
     private readonly bool _keepFiles;
     private SidecartSystemOptions _options = new();
     private MultiAppRunner? _runner;
     private StreamWriter? _log;
-    private readonly List<SystemAppProcess> _appsStarted = [];
     private TextWriter _output = TextWriter.Null;
 
     private SidecartSystem(string temp, bool keepFiles)
@@ -360,11 +360,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
         var folder = Path.Combine(RepositoryRoot, "apps", appId);
         var app = SystemAppProcess.Start(Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output);
-        lock (_appsStarted)
-        {
-            _appsStarted.Add(app);
-        }
-
+        _appsStarted.Add(app);
         return app;
     }
 

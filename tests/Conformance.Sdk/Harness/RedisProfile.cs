@@ -64,20 +64,7 @@ public sealed class RedisProfile : IAsyncLifetime
 
         _server = await RedisServer.StartAsync();
         _resources = Directory.CreateTempSubdirectory("sidecart-redis-profile-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_resources, "statestore.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: statestore
-            spec:
-              type: state.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: {_server.Host}
-              - name: actorStateStore
-                value: "true"
-            """);
+        await File.WriteAllTextAsync(Path.Combine(_resources, "statestore.yaml"), _server.ActorStateStoreComponent());
     }
 
     public async ValueTask DisposeAsync()

@@ -132,20 +132,7 @@ public sealed class WorkflowDurabilityTests : IDisposable
     private string[] WriteSystem(RedisServer? redis = null)
     {
         Directory.CreateDirectory(Path.Combine(_folder.Path, "wf"));
-        _folder.Write(Path.Combine("components", "statestore.yaml"), redis is not null ? $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: statestore
-            spec:
-              type: state.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: {redis.Host}
-              - name: actorStateStore
-                value: "true"
-            """ : $"""
+        _folder.Write(Path.Combine("components", "statestore.yaml"), redis is not null ? redis.ActorStateStoreComponent() : $"""
             apiVersion: dapr.io/v1alpha1
             kind: Component
             metadata:
