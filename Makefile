@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build test run check-profile bench clean openapi images
+.PHONY: build test run check-profile sidecar-native bench clean openapi images
 
 build:
 	$(DOTNET) build Dapr.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
@@ -20,9 +20,18 @@ test: build
 # The whole system: every app of dapr.yaml with a local sidecar, on components/$(PROFILE) (`make run PROFILE=redis`).
 # Builds only what it runs (run.slnf: the sidecar and the apps, no test project), then starts the runner's own
 # executable, so that no process sits between make and the runner.
-run: check-profile
+# `make run NATIVE=1` runs the runner and its sidecars compiled ahead of time (make sidecar-native): half the memory.
+NATIVE ?= 0
+NATIVE_SIDECAR := .build/sidecar-native/LocalSidecar
+RUNNER := $(if $(filter 1,$(NATIVE)),$(NATIVE_SIDECAR),sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar)
+run: check-profile $(if $(filter 1,$(NATIVE)),sidecar-native)
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/$(PROFILE)
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE)
+
+# The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
+sidecar-native:
+	@command -v clang >/dev/null || { echo "a native sidecar needs clang and zlib1g-dev: sudo apt-get install clang zlib1g-dev"; exit 2; }
+	$(DOTNET) publish sidecar/LocalSidecar -c Release -r linux-x64 -p:PublishAot=true -o .build/sidecar-native -nologo -clp:ErrorsOnly
 
 check-profile:
 	@test -d components/$(PROFILE) || { echo "no profile components/$(PROFILE); the profiles are: $$(ls components | tr '\n' ' ')"; exit 2; }

@@ -17,7 +17,6 @@ public sealed class ActorRuntime : IAsyncDisposable
     public const string ReminderCancelHeader = "X-DaprReminderCancel";
 
     private static readonly KeyValuePair<string, string[]> ApiCallHeader = KeyValuePair.Create("Dapr-API-Call", new[] { "true" });
-    private static readonly System.Text.Json.JsonSerializerOptions ReminderJson = new(System.Text.Json.JsonSerializerDefaults.Web);
     private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ReminderReloadInterval = TimeSpan.FromSeconds(5);
 
@@ -312,7 +311,7 @@ public sealed class ActorRuntime : IAsyncDisposable
             return ActorResponse.Error(500, "ERR_ACTOR_REMINDER_CREATE", $"error creating actor reminder: {e.Message}");
         }
 
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(reminder, ReminderJson);
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(reminder, ReminderJsonContext.Default.Reminder);
         await NotifyOwnerAsync(actor, () => ScheduleOwnedReminder(reminder), HttpMethod.Put, $"reminders/{Uri.EscapeDataString(name)}", body, cancellationToken);
         return ActorResponse.NoContent;
     }
@@ -381,7 +380,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         return ActorResponse.NoContent;
     }
 
-    public static Reminder? ReadReminder(byte[] body) => System.Text.Json.JsonSerializer.Deserialize<Reminder>(body, ReminderJson);
+    public static Reminder? ReadReminder(byte[] body) => System.Text.Json.JsonSerializer.Deserialize(body, ReminderJsonContext.Default.Reminder);
 
     // ---- Timers ----
 

@@ -12,7 +12,6 @@ public sealed class ReminderStore(IStateStore store)
 {
     private const int ConflictAttempts = 20;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _writers = new(StringComparer.Ordinal);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>();
 
     public async Task<IReadOnlyList<Reminder>> LoadAsync(string actorType, CancellationToken cancellationToken) =>
@@ -73,7 +72,7 @@ public sealed class ReminderStore(IStateStore store)
                 return;
             }
 
-            var value = JsonSerializer.SerializeToUtf8Bytes(list, Json);
+            var value = JsonSerializer.SerializeToUtf8Bytes(list, ReminderJsonContext.Default.ListReminder);
             try
             {
                 // Without an ETag, first-write makes two sidecars creating the document at once conflict instead of overwrite.
@@ -95,7 +94,7 @@ public sealed class ReminderStore(IStateStore store)
             return ([], null);
         }
 
-        return (JsonSerializer.Deserialize<List<Reminder>>(item.Value, Json) ?? [], item.ETag);
+        return (JsonSerializer.Deserialize(item.Value, ReminderJsonContext.Default.ListReminder) ?? [], item.ETag);
     }
 
     private static string Key(string actorType) => $"actors{StateKeys.Separator}{actorType}";

@@ -9,23 +9,20 @@ namespace LocalSidecar.Api;
 public static class DaprError
 {
     public static IResult Create(int status, string errorCode, string message) =>
-        Results.Json(new JsonObject { ["errorCode"] = errorCode, ["message"] = message }, statusCode: status);
+        JsonResults.Node(new JsonObject { ["errorCode"] = errorCode, ["message"] = message }, statusCode: status);
 
     /// <summary>A rich error; <paramref name="reason"/> goes into an ErrorInfo detail and the resource into a ResourceInfo.</summary>
     public static IResult Rich(int status, string errorCode, string message, string reason, string? resourceType = null, string? resourceName = null, string? badField = null)
     {
-        var details = new JsonArray
+        var details = new JsonArray(new JsonObject
         {
-            new JsonObject
-            {
-                ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo",
-                ["reason"] = reason,
-                ["domain"] = "dapr.io",
-            },
-        };
+            ["@type"] = "type.googleapis.com/google.rpc.ErrorInfo",
+            ["reason"] = reason,
+            ["domain"] = "dapr.io",
+        });
         if (resourceType is not null)
         {
-            details.Add(new JsonObject
+            details.Add((JsonNode)new JsonObject
             {
                 ["@type"] = "type.googleapis.com/google.rpc.ResourceInfo",
                 ["resource_type"] = resourceType,
@@ -37,14 +34,14 @@ public static class DaprError
 
         if (badField is not null)
         {
-            details.Add(new JsonObject
+            details.Add((JsonNode)new JsonObject
             {
                 ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
-                ["field_violations"] = new JsonArray { new JsonObject { ["field"] = badField, ["description"] = message } },
+                ["field_violations"] = new JsonArray(new JsonObject { ["field"] = badField, ["description"] = message }),
             });
         }
 
-        return Results.Json(new JsonObject { ["errorCode"] = errorCode, ["message"] = message, ["details"] = details }, statusCode: status);
+        return JsonResults.Node(new JsonObject { ["errorCode"] = errorCode, ["message"] = message, ["details"] = details }, statusCode: status);
     }
 
     /// <summary>A catalog error as daprd writes it over HTTP: details in the order daprd adds them, ErrorInfo last.</summary>
@@ -56,25 +53,25 @@ public static class DaprError
             var details = new JsonArray();
             if (error.BadField is not null)
             {
-                details.Add(new JsonObject
+                details.Add((JsonNode)new JsonObject
                 {
                     ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
-                    ["field_violations"] = new JsonArray { new JsonObject { ["field"] = error.BadField, ["description"] = error.Message } },
+                    ["field_violations"] = new JsonArray(new JsonObject { ["field"] = error.BadField, ["description"] = error.Message }),
                 });
             }
 
             if (error.Help is { } help)
             {
-                details.Add(new JsonObject
+                details.Add((JsonNode)new JsonObject
                 {
                     ["@type"] = "type.googleapis.com/google.rpc.Help",
-                    ["links"] = new JsonArray { new JsonObject { ["description"] = help.Description, ["url"] = help.Url } },
+                    ["links"] = new JsonArray(new JsonObject { ["description"] = help.Description, ["url"] = help.Url }),
                 });
             }
 
             if (error.Resource is { } resource)
             {
-                details.Add(new JsonObject
+                details.Add((JsonNode)new JsonObject
                 {
                     ["@type"] = "type.googleapis.com/google.rpc.ResourceInfo",
                     ["resource_type"] = resource.Type,
@@ -90,11 +87,11 @@ public static class DaprError
                 errorInfo["metadata"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
             }
 
-            details.Add(errorInfo);
+            details.Add((JsonNode)errorInfo);
             body["details"] = details;
         }
 
-        return Results.Json(body, statusCode: error.HttpStatus);
+        return JsonResults.Node(body, statusCode: error.HttpStatus);
     }
 
     /// <summary>Collects <c>metadata.&lt;key&gt;</c> query parameters (first value of each) into a dictionary, prefix stripped.</summary>

@@ -12,7 +12,7 @@ public static class MetadataApi
 {
     public static IEndpointRouteBuilder MapMetadataApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1.0/metadata", (MetadataOperations metadata) => Results.Json(ToJson(metadata.Describe())));
+        routes.MapGet("/v1.0/metadata", (MetadataOperations metadata) => JsonResults.Node(ToJson(metadata.Describe())));
         routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request, MetadataOperations metadata) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -33,13 +33,13 @@ public static class MetadataApi
                 component["capabilities"] = new JsonArray(c.Capabilities.Select(capability => (JsonNode)capability!).ToArray());
             }
 
-            components.Add(component);
+            components.Add((JsonNode)component);
         }
 
         var subscriptions = new JsonArray();
         foreach (var s in metadata.Subscriptions)
         {
-            subscriptions.Add(new JsonObject
+            subscriptions.Add((JsonNode)new JsonObject
             {
                 ["pubsubname"] = s.PubsubName,
                 ["topic"] = s.Topic,

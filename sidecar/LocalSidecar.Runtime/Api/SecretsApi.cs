@@ -15,13 +15,13 @@ public static class SecretsApi
         secrets.MapGet("/bulk", async (string store, HttpRequest request, SecretOperations operations) =>
         {
             var all = await operations.BulkGetAsync(store, DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
-            return Results.Json(new JsonObject(all.Select(secret => KeyValuePair.Create(secret.Key, (JsonNode?)ToJson(secret.Value)))));
+            return JsonResults.Node(new JsonObject(all.Select(secret => KeyValuePair.Create(secret.Key, (JsonNode?)ToJson(secret.Value)))));
         });
 
         secrets.MapGet("/{name}", async (string store, string name, HttpRequest request, SecretOperations operations) =>
         {
             var values = await operations.GetAsync(store, name, DaprError.QueryMetadata(request), request.HttpContext.RequestAborted);
-            return values.Count == 0 ? Results.NoContent() : Results.Json(ToJson(values));
+            return values.Count == 0 ? Results.NoContent() : JsonResults.Node(ToJson(values));
         });
         return routes;
     }

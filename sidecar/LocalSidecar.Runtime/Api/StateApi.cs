@@ -74,7 +74,7 @@ public static class StateApi
         var body = await StateRequestBodies.ReadBulkGetAsync(request.Body, request.HttpContext.RequestAborted);
         var metadata = Merge(body.Metadata, DaprError.QueryMetadata(request));
         var results = await state.BulkGetAsync(store, body.Keys, body.Parallelism, metadata, appIdInErrors: true, request.HttpContext.RequestAborted);
-        return Results.Json(new JsonArray(results.Select(BulkItem).ToArray()));
+        return JsonResults.Node(new JsonArray(results.Select(BulkItem).ToArray()));
     }
 
     private static JsonNode BulkItem(BulkStateResult result)

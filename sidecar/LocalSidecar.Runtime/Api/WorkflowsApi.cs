@@ -60,7 +60,7 @@ public static class WorkflowsApi
             return Failed(e, "ERR_START_WORKFLOW", $"error starting workflow '{workflowName}': unable to start workflow: ");
         }
 
-        return Results.Json(new JsonObject { ["instanceID"] = id }, statusCode: StatusCodes.Status202Accepted);
+        return JsonResults.Node(new JsonObject { ["instanceID"] = id }, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> GetAsync(string instanceId, WorkflowEngine engine, CancellationToken ct)
@@ -121,7 +121,7 @@ public static class WorkflowsApi
             body["properties"] = properties;
         }
 
-        return Results.Json(body);
+        return JsonResults.Node(body);
     }
 
     private static async Task<IResult> RaiseEventAsync(string instanceId, string eventName, HttpRequest request, WorkflowEngine engine, CancellationToken ct)
@@ -142,7 +142,7 @@ public static class WorkflowsApi
             return failed(e);
         }
 
-        return Results.Json(new JsonObject(), statusCode: StatusCodes.Status202Accepted);
+        return JsonResults.Node(new JsonObject(), statusCode: StatusCodes.Status202Accepted);
     }
 
     private static IResult NotFoundOr(WorkflowException e, string instanceId, string errorCode, string prefix) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using LocalSidecar.Components.Secrets;
 using LocalSidecar.Hosting;
@@ -9,10 +10,9 @@ namespace LocalSidecar.Components;
 /// other components can resolve <c>secretKeyRef</c> through them.</summary>
 public sealed class ComponentRegistry : IAsyncDisposable
 {
-    private static readonly IReadOnlyDictionary<string, Type> KnownTypes = typeof(ComponentRegistry).Assembly.GetTypes()
-        .Where(t => typeof(IComponent).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-        .SelectMany(t => t.GetCustomAttributes<ComponentTypeAttribute>().Select(a => (a.Type, Impl: t)))
-        .ToDictionary(x => x.Type, x => x.Impl, StringComparer.Ordinal);
+    // Found by their attribute, so that a new component type is one new file. The sidecar executable keeps this whole
+    // assembly when compiled ahead of time (TrimmerRootAssembly), so every type and constructor found here exists.
+    private static readonly IReadOnlyDictionary<string, Type> KnownTypes = FindComponentTypes();
 
     /// <summary>Types of the profiles for real daprd only (components/kafka-mongodb): no such server runs here.</summary>
     private static readonly HashSet<string> DaprdOnlyTypes = new(StringComparer.Ordinal) { "pubsub.kafka", "state.mongodb" };
@@ -42,7 +42,7 @@ public sealed class ComponentRegistry : IAsyncDisposable
             foreach (var spec in specs.OrderBy(s => s.BuildingBlock == "secretstores" ? 0 : 1))
             {
                 var metadata = await registry.ResolveMetadataAsync(spec, appId, cancellationToken);
-                var instance = (IComponent)Activator.CreateInstance(KnownTypes[spec.Type])!;
+                var instance = Create(KnownTypes[spec.Type]);
                 try
                 {
                     await instance.InitAsync(new ComponentContext(spec, metadata, appId, workingDirectory, environment) { Logger = logger }, cancellationToken);
@@ -71,6 +71,15 @@ public sealed class ComponentRegistry : IAsyncDisposable
 
         return registry;
     }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "LocalSidecar.csproj roots this assembly")]
+    private static Dictionary<string, Type> FindComponentTypes() => typeof(ComponentRegistry).Assembly.GetTypes()
+        .Where(t => typeof(IComponent).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+        .SelectMany(t => t.GetCustomAttributes<ComponentTypeAttribute>().Select(a => (a.Type, Impl: t)))
+        .ToDictionary(x => x.Type, x => x.Impl, StringComparer.Ordinal);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "LocalSidecar.csproj roots this assembly: component constructors are kept")]
+    private static IComponent Create(Type type) => (IComponent)Activator.CreateInstance(type)!;
 
     public bool TryGet<T>(string name, out T component) where T : class, IComponent
     {

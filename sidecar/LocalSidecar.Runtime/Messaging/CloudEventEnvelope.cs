@@ -46,7 +46,7 @@ public static class CloudEventEnvelope
             envelope["expiration"] = Rfc3339(request.Now + ttl);
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(envelope);
+        return JsonSerializer.SerializeToUtf8Bytes(envelope, SidecarJsonContext.Default.JsonObject);
     }
 
     /// <summary>The envelope a subscriber synthesises for a <c>rawPayload</c> subscription: the raw bytes as

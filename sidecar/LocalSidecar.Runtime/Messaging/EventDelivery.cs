@@ -34,7 +34,7 @@ public sealed class EventDelivery(
         if (_rawPayload)
         {
             cloudEvent = CloudEventEnvelope.ForRawPayload(message.Data, subscription.Topic, subscription.PubsubName);
-            body = JsonSerializer.SerializeToUtf8Bytes(cloudEvent);
+            body = JsonSerializer.SerializeToUtf8Bytes(cloudEvent, SidecarJsonContext.Default.JsonObject);
         }
         else if (CloudEventEnvelope.TryParse(message.Data) is { } parsed)
         {

@@ -25,7 +25,7 @@ public sealed class FileNameResolver(string directory) : INameResolver
         var file = Path.Combine(Directory, $"{address.AppId}~{address.InstanceId}.json");
         // Written aside and moved into place: a re-registration must never be read half-written.
         var temporary = $"{file}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(address));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(address, SidecarJsonContext.Default.SidecarAddress));
         File.Move(temporary, file, overwrite: true);
         Invalidate(address.AppId);
         return new Registration(this, file, address.AppId);
@@ -79,7 +79,7 @@ public sealed class FileNameResolver(string directory) : INameResolver
     {
         try
         {
-            return JsonSerializer.Deserialize<SidecarAddress>(File.ReadAllText(file));
+            return JsonSerializer.Deserialize(File.ReadAllText(file), SidecarJsonContext.Default.SidecarAddress);
         }
         catch (Exception e) when (e is IOException or JsonException)
         {

@@ -127,7 +127,7 @@ public static class PublishCommand
         {
             try
             {
-                return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+                return JsonSerializer.Deserialize(json, SidecarJsonContext.Default.DictionaryStringString) ?? [];
             }
             catch (JsonException e)
             {

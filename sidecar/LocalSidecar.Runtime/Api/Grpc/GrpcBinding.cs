@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
@@ -11,6 +12,10 @@ internal static class GrpcBinding
 {
     public static readonly List<object> NoMetadata = [];
 
+    /// <summary>What Grpc.AspNetCore keeps of a service type for its method providers (so ahead-of-time compilation keeps it too).</summary>
+    public const DynamicallyAccessedMemberTypes GrpcServiceMembers =
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods;
+
     public static Marshaller<T> MarshallerOf<T>() where T : class, IMessage<T>, new()
     {
         var parser = new MessageParser<T>(() => new T());
@@ -19,7 +24,7 @@ internal static class GrpcBinding
 
     /// <summary>An rpc answering Unimplemented with its name, the answer the SDKs' fallbacks expect. The request is
     /// never decoded: the bytes pass through an identity marshaller.</summary>
-    public static void AddUnimplemented<TService>(ServiceMethodProviderContext<TService> context, string serviceName, MethodDescriptor rpc)
+    public static void AddUnimplemented<[DynamicallyAccessedMembers(GrpcServiceMembers)] TService>(ServiceMethodProviderContext<TService> context, string serviceName, MethodDescriptor rpc)
         where TService : class
     {
         var bytes = Marshallers.Create<byte[]>(b => b, b => b);

@@ -166,5 +166,5 @@ public sealed class RedisPubSub : IPubSub
 
     /// <summary>The publish metadata as daprd writes it: a JSON object of strings, keys sorted as Go's encoder sorts them.</summary>
     private static string MetadataJson(IReadOnlyDictionary<string, string> metadata) =>
-        JsonSerializer.Serialize(new SortedDictionary<string, string>(metadata.ToDictionary(), StringComparer.Ordinal));
+        JsonSerializer.Serialize(new SortedDictionary<string, string>(metadata.ToDictionary(), StringComparer.Ordinal), SidecarJsonContext.Default.SortedDictionaryStringString);
 }

@@ -340,7 +340,7 @@ internal sealed class RedisStreamSubscription : IAsyncDisposable
             {
                 try
                 {
-                    metadata = JsonSerializer.Deserialize<Dictionary<string, string>>((string)value!) ?? metadata;
+                    metadata = JsonSerializer.Deserialize((string)value!, SidecarJsonContext.Default.DictionaryStringString) ?? metadata;
                 }
                 catch (JsonException e)
                 {
