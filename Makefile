@@ -39,6 +39,7 @@ check-profile:
 # The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:
 	$(DOTNET) build sidecar/LocalSidecar -c Release -nologo -clp:ErrorsOnly
+	if command -v clang >/dev/null; then $(MAKE) sidecar-native; else echo "no clang: the native sidecar is not measured"; fi
 	$(DOTNET) run -c Release --project bench/Sidecar.Bench -- bench/results
 
 # Rewrites docs/openapi/catalog.json, the contract ordering's catalog client is generated from, from what catalog

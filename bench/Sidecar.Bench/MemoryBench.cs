@@ -9,12 +9,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Sidecar.Bench;
 
-/// <summary>Resident memory of one local sidecar process (the CLI with the embedded default components) after it has
-/// served a mixed workload, against a bare ASP.NET app process that served as many requests; and the memory each
-/// additional sidecar costs when, as under the runner, several share one process.</summary>
+/// <summary>Resident memory of one local sidecar process (the CLI with the embedded default components), idle and after
+/// it has served state calls, against a bare ASP.NET app process measured the same way; the same for the native
+/// sidecar (<c>make sidecar-native</c>) when it has been built; and the memory each additional sidecar costs when, as
+/// under the runner, several share one process.</summary>
 public static class MemoryBench
 {
-    public const int Requests = 3000;
+    public const int Requests = 10_000;
 
     public const int SharedSidecars = 6;
 
@@ -26,20 +27,15 @@ public static class MemoryBench
             throw new FileNotFoundException("build the sidecar first: dotnet build -c Release sidecar/LocalSidecar", sidecarDll);
         }
 
-        var sidecarPort = FreePort();
         var localProfile = Path.Combine(repoRoot, "components", "local");
-        var sidecarKb = await MeasureAsync(
-            sidecarDll,
-            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(sidecarPort), "--resources-path", "."],
-            localProfile,
-            [sidecarPort],
-            SidecarWorkloadAsync);
+        var sidecar = await MeasureSidecarAsync(sidecarDll, localProfile);
+        var nativeSidecar = File.Exists(NativeSidecar(repoRoot)) ? await MeasureSidecarAsync(NativeSidecar(repoRoot), localProfile) : null;
 
         var oneHostedKb = await MeasureHostedAsync(1, localProfile);
         var manyHostedKb = await MeasureHostedAsync(SharedSidecars, localProfile);
 
         var baselinePort = FreePort();
-        var baselineKb = await MeasureAsync(
+        var baseline = await MeasureAsync(
             typeof(MemoryBench).Assembly.Location,
             ["--minimal-app", Invariant(baselinePort)],
             repoRoot,
@@ -51,7 +47,21 @@ public static class MemoryBench
                     (await client.GetAsync("/")).EnsureSuccessStatusCode();
                 }
             });
-        return new MemoryResult(sidecarKb, baselineKb, oneHostedKb, manyHostedKb);
+        return new MemoryResult(sidecar, nativeSidecar, baseline, oneHostedKb.After, manyHostedKb.After);
+    }
+
+    public static string NativeSidecar(string repoRoot) => Path.Combine(repoRoot, ".build", "sidecar-native", "LocalSidecar");
+
+    private static Task<Rss> MeasureSidecarAsync(string executable, string localProfile)
+    {
+        var httpPort = FreePort();
+        var grpcPort = FreePort();
+        return MeasureAsync(
+            executable,
+            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(httpPort), "--dapr-grpc-port", Invariant(grpcPort), "--resources-path", "."],
+            localProfile,
+            [httpPort],
+            StateWorkloadAsync);
     }
 
     /// <summary>The hosting process for the shared measurement: <paramref name="count"/> sidecars in one process, as the
@@ -75,7 +85,7 @@ public static class MemoryBench
         await Task.Delay(Timeout.Infinite);
     }
 
-    private static Task<long> MeasureHostedAsync(int count, string localProfile)
+    private static Task<Rss> MeasureHostedAsync(int count, string localProfile)
     {
         var basePort = FreePort();
         while (!Enumerable.Range(basePort, count).All(Sidecart.Testing.FreePort.IsBindable))
@@ -88,7 +98,7 @@ public static class MemoryBench
             ["--host-sidecars", Invariant(count), Invariant(basePort)],
             localProfile,
             Enumerable.Range(basePort, count).ToArray(),
-            SidecarWorkloadAsync);
+            StateWorkloadAsync);
     }
 
     /// <summary>The baseline process: an empty ASP.NET app answering one route, nothing else.</summary>
@@ -103,34 +113,34 @@ public static class MemoryBench
         await app.RunAsync();
     }
 
-    private static async Task SidecarWorkloadAsync(HttpClient client)
+    private static async Task StateWorkloadAsync(HttpClient client)
     {
         for (var i = 0; i < Requests; i++)
         {
-            var response = (i % 4) switch
-            {
-                0 => await client.PostAsJsonAsync("/v1.0/state/statestore", new[] { new { key = $"bench-{i % 100}", value = new { i, pad = new string('x', 512) } } }),
-                1 => await client.GetAsync($"/v1.0/state/statestore/bench-{i % 100}"),
-                2 => await client.PostAsJsonAsync("/v1.0/publish/pubsub/memory-bench", new { i }),
-                _ => await client.GetAsync("/v1.0/metadata"),
-            };
-            using (response)
-            {
-                response.EnsureSuccessStatusCode();
-            }
+            using var response = i % 2 == 0
+                ? await client.PostAsJsonAsync("/v1.0/state/statestore", new[] { new { key = $"bench-{i % 100}", value = new { i, pad = new string('x', 200) } } })
+                : await client.GetAsync($"/v1.0/state/statestore/bench-{i % 100}");
+            response.EnsureSuccessStatusCode();
         }
     }
 
-    private static async Task<long> MeasureAsync(string dll, string[] args, string workingDirectory, int[] ports, Func<HttpClient, Task> workload)
+    /// <summary>Starts the program (a .dll through <c>dotnet</c>, or an executable), takes its resident set once it is
+    /// healthy and settled, runs the workload against each port, and takes it again.</summary>
+    private static async Task<Rss> MeasureAsync(string program, string[] args, string workingDirectory, int[] ports, Func<HttpClient, Task> workload)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var isDll = program.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(isDll ? "dotnet" : program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        if (isDll)
+        {
+            start.ArgumentList.Add(program);
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -144,15 +154,22 @@ public static class MemoryBench
         process.BeginErrorReadLine();
         try
         {
-            foreach (var port in ports)
+            var clients = ports.Select(port => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }).ToList();
+            foreach (var client in clients)
             {
-                using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
                 await WaitHealthyAsync(client, process, errors);
-                await workload(client);
             }
 
-            await Task.Delay(500);
-            return ResidentKilobytes(process.Id);
+            await Task.Delay(1000);
+            var idle = ResidentKilobytes(process.Id);
+            foreach (var client in clients)
+            {
+                await workload(client);
+                client.Dispose();
+            }
+
+            await Task.Delay(1000);
+            return new Rss(idle, ResidentKilobytes(process.Id));
         }
         finally
         {
@@ -179,7 +196,7 @@ public static class MemoryBench
 
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"{process.StartInfo.ArgumentList[0]} did not start: {errors}");
+                throw new InvalidOperationException($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} did not start: {errors}");
             }
 
             await Task.Delay(50);
@@ -188,7 +205,7 @@ public static class MemoryBench
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static long ResidentKilobytes(int pid)
+    public static long ResidentKilobytes(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
@@ -202,8 +219,13 @@ public static class MemoryBench
     }
 }
 
-public sealed record MemoryResult(long SidecarKilobytes, long BaselineKilobytes, long OneHostedKilobytes, long ManyHostedKilobytes)
+/// <summary>A process's resident set in KB once healthy and idle, and after its workload.</summary>
+public sealed record Rss(long Idle, long After);
+
+public sealed record MemoryResult(Rss Sidecar, Rss? NativeSidecar, Rss Baseline, long OneHostedKilobytes, long ManyHostedKilobytes)
 {
+    public long BaselineKilobytes => Baseline.After;
+
     /// <summary>What each sidecar beyond the first adds to a process that hosts several (the runner's case).</summary>
     public double PerAdditionalHostedKilobytes => (ManyHostedKilobytes - OneHostedKilobytes) / (double)(MemoryBench.SharedSidecars - 1);
 }

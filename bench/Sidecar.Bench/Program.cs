@@ -44,6 +44,13 @@ if (args is ["--transport"])
     return 0;
 }
 
+// `-- --footprint`: only the memory and start-up sections, printed.
+if (args is ["--footprint"])
+{
+    Console.WriteLine(Report.Footprint(await MemoryBench.RunAsync(repoRoot), await FootprintBench.RunAsync(repoRoot)));
+    return 0;
+}
+
 var output = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(repoRoot, "bench", "results");
 Directory.CreateDirectory(output);
 
@@ -59,12 +66,14 @@ Console.WriteLine("actors: activation latency at 500 req/s vs plain invocation, 
 var actors = await ActorBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000);
 Console.WriteLine("memory: resident set of one sidecar process vs a bare ASP.NET app ...");
 var memory = await MemoryBench.RunAsync(repoRoot);
+Console.WriteLine($"footprint: `make run` in a fresh clone, to all healthy and after {FootprintBench.Orders} orders ...");
+var footprint = await FootprintBench.RunAsync(repoRoot);
 Console.WriteLine($"orders: the whole system, POST /orders to Confirmed at {OrdersPerSecond} orders/s vs plain invocation, and throughput ...");
 var orders = await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders);
 
-var report = Report.Markdown(invocation, pubsub, transport, workflows, actors, memory, orders);
+var report = Report.Markdown(invocation, pubsub, transport, workflows, actors, memory, footprint, orders);
 await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
-await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, transport, workflows, actors, memory, orders));
+await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, transport, workflows, actors, memory, footprint, orders));
 Console.WriteLine(report);
 return 0;
 

@@ -6,13 +6,11 @@ namespace Sidecar.Bench;
 /// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
 public static class Report
 {
-    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, OrderFlowResult orders)
+    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
-        var mb = mem.SidecarKilobytes / 1024.0;
-        var baseMb = mem.BaselineKilobytes / 1024.0;
         return $"""
             # Local sidecar benchmarks
 
@@ -60,19 +58,7 @@ public static class Report
             alternating with as many plain invocations: **{act.ActorCallsPerSecond:0} actor calls/s** against {act.InvocationCallsPerSecond:0} invocations/s
             ({X(act.ActorCallsPerSecond / act.InvocationCallsPerSecond)}× the baseline).
 
-            ## Resident memory (one sidecar process, `components/local`, after {MemoryBench.Requests} mixed state/publish/metadata requests)
-
-            | process | RSS MB |
-            |---|---|
-            | bare ASP.NET app after {MemoryBench.Requests} requests (baseline) | {baseMb:0.0} |
-            | local sidecar | {mb:0.0} |
-            | ratio to baseline | {X(mb / baseMb)}× |
-
-            Under the runner (`make run`) the sidecars of all apps share one process. One process hosting 1 sidecar:
-            {mem.OneHostedKilobytes / 1024.0:0.0} MB; hosting {MemoryBench.SharedSidecars}: {mem.ManyHostedKilobytes / 1024.0:0.0} MB, so each additional sidecar costs
-            **{mem.PerAdditionalHostedKilobytes / 1024.0:0.0} MB** ({X(mem.PerAdditionalHostedKilobytes / mem.BaselineKilobytes)}× the bare app process).
-
-            Dapr publishes about 51 MB per sidecar.
+            {Footprint(mem, footprint)}
 
             {OrderFlow(orders)}
             """;
@@ -149,7 +135,62 @@ public static class Report
             """;
     }
 
-    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, OrderFlowResult orders) => JsonSerializer.Serialize(new
+    /// <summary>The "Footprint" section: the standalone sidecar (JIT and native) against a bare ASP.NET app, the runner's
+    /// cost per sidecar, and <c>make run</c> in a fresh clone.</summary>
+    public static string Footprint(MemoryResult mem, FootprintResult footprint)
+    {
+        static string Mb(long kb) => (kb / 1024.0).ToString("0.0", CultureInfo.InvariantCulture);
+        static string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        string Ratio(long kb, long baseKb) => $"{X(kb / (double)baseKb)}×";
+        var b = mem.Baseline;
+        var rows = new System.Text.StringBuilder();
+        rows.AppendLine(CultureInfo.InvariantCulture, $"| bare ASP.NET app (baseline) | {Mb(b.Idle)} | {Mb(b.After)} | 1.00× |");
+        rows.AppendLine(CultureInfo.InvariantCulture, $"| local sidecar (`dotnet`, JIT) | {Mb(mem.Sidecar.Idle)} | {Mb(mem.Sidecar.After)} | {Ratio(mem.Sidecar.After, b.After)} |");
+        if (mem.NativeSidecar is { } native)
+        {
+            rows.AppendLine(CultureInfo.InvariantCulture, $"| local sidecar, native (`make sidecar-native`) | {Mb(native.Idle)} | {Mb(native.After)} | {Ratio(native.After, b.After)} |");
+        }
+
+        string Run(string title, RunFootprint run)
+        {
+            var lines = new System.Text.StringBuilder();
+            lines.AppendLine(CultureInfo.InvariantCulture, $"{title}: **{run.SecondsToHealthy:0.0} s** from `make run` (built) to every app and sidecar healthy; after {FootprintBench.Orders} orders:");
+            lines.AppendLine();
+            lines.AppendLine("| process | RSS MB | ratio to the bare app |");
+            lines.AppendLine("|---|---|---|");
+            foreach (var p in run.Processes)
+            {
+                lines.AppendLine(CultureInfo.InvariantCulture, $"| {p.Process} | {Mb(p.Kilobytes)} | {Ratio(p.Kilobytes, b.After)} |");
+            }
+
+            lines.AppendLine(CultureInfo.InvariantCulture, $"| **total** | **{Mb(run.TotalKilobytes)}** | |");
+            return lines.ToString();
+        }
+
+        return $"""
+            ## Footprint
+
+            One sidecar process on `components/local`, idle once healthy and after {MemoryBench.Requests} state calls (save and get
+            alternating); the baseline is a bare ASP.NET app measured the same way (after as many GETs):
+
+            | process | idle RSS MB | after RSS MB | after, ratio to baseline |
+            |---|---|---|---|
+            {rows.ToString().TrimEnd()}
+
+            Dapr publishes about 51 MB per sidecar. Under the runner the sidecars of all apps share one process: hosting 1
+            sidecar {Mb(mem.OneHostedKilobytes)} MB, hosting {MemoryBench.SharedSidecars} {Mb(mem.ManyHostedKilobytes)} MB, so each additional sidecar costs
+            **{mem.PerAdditionalHostedKilobytes / 1024.0:0.0} MB** ({X(mem.PerAdditionalHostedKilobytes / b.After)}× the bare app).
+
+            `make run` in a fresh clone of the repository: **{footprint.FreshCloneSecondsToHealthy:0.0} s** from the clone to every app and
+            sidecar healthy (restore and build included).
+
+            {Run("`make run`", footprint.Built).TrimEnd()}
+
+            {(footprint.Native is { } n ? Run("`make run NATIVE=1`", n).TrimEnd() : "`make run NATIVE=1` not measured: no clang on this machine.")}
+            """;
+    }
+
+    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders) => JsonSerializer.Serialize(new
     {
         measuredUtc = DateTime.UtcNow,
         invocation = new
@@ -197,9 +238,16 @@ public static class Report
         },
         memory = new
         {
-            sidecarRssKb = mem.SidecarKilobytes, baselineRssKb = mem.BaselineKilobytes,
+            requests = MemoryBench.Requests, sidecarRssKb = mem.Sidecar, nativeSidecarRssKb = mem.NativeSidecar, baselineRssKb = mem.Baseline,
             oneHostedRssKb = mem.OneHostedKilobytes, manyHostedRssKb = mem.ManyHostedKilobytes, hostedSidecars = MemoryBench.SharedSidecars,
             perAdditionalHostedKb = mem.PerAdditionalHostedKilobytes,
+        },
+        footprint = new
+        {
+            footprint.FreshCloneSecondsToHealthy,
+            makeRun = new { footprint.Built.SecondsToHealthy, footprint.Built.Processes, footprint.Built.TotalKilobytes },
+            makeRunNative = footprint.Native is { } native ? new { native.SecondsToHealthy, native.Processes, native.TotalKilobytes } : null,
+            orders = FootprintBench.Orders,
         },
         orders = new
         {

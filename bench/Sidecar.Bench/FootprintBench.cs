@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Sidecar.Bench;
+
+/// <summary>What a person sees under <c>make run</c>, measured in a fresh clone of the repository (its committed state)
+/// so that nothing of a developer's build or data is used: the time from the clone to every app and sidecar healthy
+/// (restore and build included), the same once built, and the resident set of every process after
+/// <see cref="Orders"/> orders have reached a final status; then the same with <c>make run NATIVE=1</c> when clang is
+/// there. It needs <c>make run</c>'s ports, so it refuses to start while they are taken.</summary>
+public static class FootprintBench
+{
+    public const int Orders = 100;
+
+    private static readonly int[] AppPorts = [5101, 5102, 5103, 5104, 5105, 5190];
+
+    private static readonly int[] SidecarPorts = [3501, 3502, 3503, 3504, 3505];
+
+    private static readonly string[] FinalStatuses = ["Shipped", "Rejected", "Cancelled"];
+
+    public static async Task<FootprintResult> RunAsync(string repoRoot)
+    {
+        if (AppPorts.Concat(SidecarPorts).FirstOrDefault(port => !Sidecart.Testing.FreePort.IsBindable(port)) is var taken and > 0)
+        {
+            throw new InvalidOperationException($"port {taken} is taken: stop `make run` before measuring its footprint");
+        }
+
+        var clone = Path.Combine(Path.GetTempPath(), "sidecart-footprint", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.GetDirectoryName(clone)!);
+        try
+        {
+            await RunToEndAsync("git", ["clone", "-q", repoRoot, clone], repoRoot);
+            var fresh = await MeasureRunAsync(clone, [], placeOrders: false);
+            var built = await MeasureRunAsync(clone, [], placeOrders: true);
+            RunFootprint? native = null;
+            if (HasClang())
+            {
+                await MeasureRunAsync(clone, ["NATIVE=1"], placeOrders: false); // compiles the native sidecar
+                native = await MeasureRunAsync(clone, ["NATIVE=1"], placeOrders: true);
+            }
+
+            return new FootprintResult(fresh.SecondsToHealthy, built, native);
+        }
+        finally
+        {
+            Directory.Delete(clone, recursive: true);
+        }
+    }
+
+    private static async Task<RunFootprint> MeasureRunAsync(string clone, string[] makeArgs, bool placeOrders)
+    {
+        var start = new ProcessStartInfo("make", ["run", .. makeArgs])
+        {
+            WorkingDirectory = clone,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var clock = Stopwatch.StartNew();
+        using var make = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        make.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        make.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        make.BeginOutputReadLine();
+        make.BeginErrorReadLine();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        try
+        {
+            await WaitAllHealthyAsync(client, make, output);
+            var secondsToHealthy = clock.Elapsed.TotalSeconds;
+            if (placeOrders)
+            {
+                await PlaceOrdersAsync(client);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            return new RunFootprint(secondsToHealthy, ProcessTree(make.Id).Select(p => new ProcessRss(Describe(p), MemoryBench.ResidentKilobytes(p))).ToList());
+        }
+        finally
+        {
+            // Ctrl-C, as a person stops it: the runner stops its apps.
+            foreach (var pid in ProcessTree(make.Id))
+            {
+                _ = Sys.Kill(pid, Sys.SigInt);
+            }
+
+            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await make.WaitForExitAsync(stopped.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                make.Kill(entireProcessTree: true);
+                await make.WaitForExitAsync();
+            }
+
+            await WaitPortsFreeAsync();
+        }
+    }
+
+    private static async Task WaitAllHealthyAsync(HttpClient client, Process make, System.Text.StringBuilder output)
+    {
+        var urls = AppPorts.Select(p => $"http://127.0.0.1:{p}/healthz").Concat(SidecarPorts.Select(p => $"http://127.0.0.1:{p}/v1.0/healthz")).ToList();
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        foreach (var url in urls)
+        {
+            while (true)
+            {
+                if (make.HasExited || DateTime.UtcNow > deadline)
+                {
+                    lock (output)
+                    {
+                        throw new InvalidOperationException($"make run did not get healthy ({url}):\n{output}");
+                    }
+                }
+
+                try
+                {
+                    using var response = await client.GetAsync(url);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    private static async Task PlaceOrdersAsync(HttpClient client)
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < Orders; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:5102/orders")
+            {
+                Content = JsonContent.Create(new { customerId = "footprint", items = new[] { new { sku = "HEADLAMP-400", quantity = 1 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", $"footprint-{Guid.NewGuid():N}");
+            using var response = await client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            ids.Add(body.RootElement.GetProperty("orderId").GetString()!);
+        }
+
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        foreach (var id in ids)
+        {
+            while (true)
+            {
+                using var body = JsonDocument.Parse(await client.GetStringAsync($"http://127.0.0.1:5102/orders/{id}"));
+                if (FinalStatuses.Contains(body.RootElement.GetProperty("status").GetString()))
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"order {id} did not reach a final status");
+                }
+
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task WaitPortsFreeAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (AppPorts.Concat(SidecarPorts).Any(port => !Sidecart.Testing.FreePort.IsBindable(port)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The process and its descendants (make, the shell it execs into the runner, the apps).</summary>
+    private static List<int> ProcessTree(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && TryParentOf(pid) is { } parent)
+            {
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+            }
+        }
+
+        var result = new List<int>();
+        var pending = new Stack<int>([root]);
+        while (pending.TryPop(out var pid))
+        {
+            result.Add(pid);
+            foreach (var child in children.GetValueOrDefault(pid, []))
+            {
+                pending.Push(child);
+            }
+        }
+
+        return result;
+    }
+
+    private static int? TryParentOf(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(int pid)
+    {
+        var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var name = Path.GetFileName(args[0]);
+        return name is "dotnet" or "python3" && args.Length > 1 ? $"{name} {Path.GetFileName(args[1])}" : name;
+    }
+
+    private static bool HasClang() => Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(dir => File.Exists(Path.Combine(dir, "clang")));
+
+    private static async Task RunToEndAsync(string program, string[] args, string workingDirectory)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { WorkingDirectory = workingDirectory })!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {process.ExitCode}");
+        }
+    }
+
+    private static class Sys
+    {
+        public const int SigInt = 2;
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Kill(int pid, int signal);
+    }
+}
+
+public sealed record ProcessRss(string Process, long Kilobytes);
+
+/// <summary>One <c>make run</c>: seconds from its start to every app and sidecar healthy, and each process's resident set.</summary>
+public sealed record RunFootprint(double SecondsToHealthy, IReadOnlyList<ProcessRss> Processes)
+{
+    public long TotalKilobytes => Processes.Sum(p => p.Kilobytes);
+}
+
+public sealed record FootprintResult(double FreshCloneSecondsToHealthy, RunFootprint Built, RunFootprint? Native);
