@@ -79,10 +79,11 @@ public static class FootprintBench
         }
         finally
         {
-            // Ctrl-C, as a person stops it: the runner stops its apps.
+            // SIGTERM rather than Ctrl-C's SIGINT, which a process started in the background of a shell ignores (and passes
+            // that on); the runner stops its apps on either.
             foreach (var pid in ProcessTree(make.Id))
             {
-                _ = Sys.Kill(pid, Sys.SigInt);
+                _ = Sys.Kill(pid, Sys.SigTerm);
             }
 
             using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -240,7 +241,7 @@ public static class FootprintBench
 
     private static class Sys
     {
-        public const int SigInt = 2;
+        public const int SigTerm = 15;
 
         [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
         public static extern int Kill(int pid, int signal);

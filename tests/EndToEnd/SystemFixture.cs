@@ -32,6 +32,14 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public string NameResolutionDirectory => _system?.NameResolutionDirectory ?? throw new InvalidOperationException("the system did not start");
 
+    /// <summary>Where an app of <c>dapr.yaml</c> listens in this run.</summary>
+    public Uri AppEndpoint(string appId) => Started.AppEndpoint(appId);
+
+    /// <summary>Where an app's sidecar serves Dapr's HTTP API in this run.</summary>
+    public Uri DaprEndpoint(string appId) => Started.DaprEndpoint(appId);
+
+    private SidecartSystem Started => _system ?? throw new InvalidOperationException("the system did not start");
+
     public async ValueTask InitializeAsync()
     {
         _system = await SidecartSystem.StartAsync(new SidecartSystemOptions
