@@ -20,8 +20,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
           --resources-path <dir>      replaces the resources paths of every app; repeatable
           --replicas <appId>=<n>      run n instances of an app; replicas 2..n get free app and sidecar ports,
                                       and invocations of the app id are spread round-robin over them; repeatable
-          --issuer-credentials <dir>  Sentry's ca.crt, issuer.crt and issuer.key for mTLS; without it a run whose
-                                      Configurations set spec.mtls.enabled gets a new certificate authority
+          --issuer-credentials <dir>  Sentry's ca.crt, issuer.crt and issuer.key for mTLS (an empty folder gets new
+                                      ones, as Sentry writes them on first start); without it a run whose
+                                      Configurations set spec.mtls.enabled gets a new certificate authority per run
 
         Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
         and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file

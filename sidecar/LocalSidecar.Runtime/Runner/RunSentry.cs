@@ -18,9 +18,20 @@ public static class RunSentry
             return null;
         }
 
-        return options.IssuerCredentials is { } directory
-            ? WorkloadCertificateAuthority.Load(directory)
-            : WorkloadCertificateAuthority.CreateNew(configurations.First(c => c.Mtls.Enabled).Mtls.ControlPlaneTrustDomain);
+        var trustDomain = configurations.First(c => c.Mtls.Enabled).Mtls.ControlPlaneTrustDomain;
+        if (options.IssuerCredentials is not { } directory)
+        {
+            return WorkloadCertificateAuthority.CreateNew(trustDomain);
+        }
+
+        // Like Sentry on first start: an empty (or new) folder gets a generated root and issuer, kept for later runs.
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            using var generated = WorkloadCertificateAuthority.CreateNew(trustDomain);
+            generated.WriteCredentials(directory);
+        }
+
+        return WorkloadCertificateAuthority.Load(directory);
     }
 
     /// <summary>What one app's sidecar gets: null when its Configuration leaves mTLS off.</summary>

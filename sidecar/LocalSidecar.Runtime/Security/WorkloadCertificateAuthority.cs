@@ -120,6 +120,27 @@ public sealed class WorkloadCertificateAuthority : IDisposable
         return new WorkloadCertificate(signed.CopyWithPrivateKey(key), IssuerChain, id ?? new SpiffeId("", "", ""));
     }
 
+    /// <summary>Writes ca.crt, issuer.crt and issuer.key into <paramref name="directory"/> (the key readable by the
+    /// owner only), as Sentry writes its generated credentials on first start.</summary>
+    public void WriteCredentials(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "ca.crt"), string.Concat(TrustAnchors.Select(c => c.ExportCertificatePem() + "\n")));
+        File.WriteAllText(Path.Combine(directory, "issuer.crt"), string.Concat(IssuerChain.Select(c => c.ExportCertificatePem() + "\n")));
+        var keyPath = Path.Combine(directory, "issuer.key");
+        using (var key = File.Create(keyPath))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            using var writer = new StreamWriter(key);
+            using var ecdsa = _issuer.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the issuer key is not ECDSA");
+            writer.Write(ecdsa.ExportECPrivateKeyPem());
+        }
+    }
+
     public void Dispose() => _issuer.Dispose();
 
     private static CertificateRequest CaRequest(X500DistinguishedName name, ECDsa key)

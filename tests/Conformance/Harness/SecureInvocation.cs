@@ -44,13 +44,23 @@ public sealed class SecureInvocation : IAsyncDisposable
         var section = string.Join('\n', (accessControl ?? "").Split('\n').Select(line => "  " + line));
         config.Write("config.yaml", $"apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: callee\nspec:\n  mtls:\n    enabled: {(mtls ? "true" : "false")}\n{section}\n");
         var app = await TestApp.StartAsync(web => web.MapFallback("{**path}", (HttpRequest request) => Results.Text($"app:{request.Method}:{request.Path}")));
-        var callee = await SidecarHarness.StartAsync(calleeAppId, app, environment: environment, configure: o => o with
+        try
         {
-            ConfigPath = Path.Combine(config.Path, "config.yaml"),
-            Mtls = sentry is null ? null : (certificates ?? (m => m))(new MtlsOptions(sentry)),
-        });
-        await callee.WaitReadyAsync();
-        return new SecureInvocation(sentry, environment, app, callee, config);
+            var callee = await SidecarHarness.StartAsync(calleeAppId, app, environment: environment, configure: o => o with
+            {
+                ConfigPath = Path.Combine(config.Path, "config.yaml"),
+                Mtls = sentry is null ? null : (certificates ?? (m => m))(new MtlsOptions(sentry)),
+            });
+            await callee.WaitReadyAsync();
+            return new SecureInvocation(sentry, environment, app, callee, config);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            sentry?.Dispose();
+            config.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A caller sidecar without an app, with a certificate from <paramref name="sentry"/> (the run's by default).</summary>
