@@ -46,6 +46,21 @@ public sealed class MtlsConformanceTests
     }
 
     [Fact]
+    public async Task Every_new_connection_between_two_sidecars_is_verified_and_accepted()
+    {
+        await using var system = await SecureInvocation.StartAsync(accessControl: null);
+        using var certificate = system.Sentry!.Issue(CallerId, TimeSpan.FromHours(1), TimeSpan.Zero);
+
+        // Fresh clients, one connection each, with the same certificate: no handshake may depend on an earlier one.
+        for (var i = 0; i < 5; i++)
+        {
+            using var client = system.RawInternalClient(certificate);
+            using var response = await client.GetAsync($"/_internal/invoke/round-{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_peer_without_a_certificate_is_refused()
     {
         await using var system = await SecureInvocation.StartAsync(accessControl: null);

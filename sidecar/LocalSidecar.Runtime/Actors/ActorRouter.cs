@@ -65,7 +65,7 @@ public sealed class ActorRouter(INameResolver resolver, TimeProvider time, Invoc
                 }
                 catch (HttpRequestException e)
                 {
-                    problem = $"the sidecar at {owner.InternalBaseUri} is unreachable: {e.Message}";
+                    problem = $"the sidecar at {owner.InternalBaseUri} is unreachable: {Invocation.HopFailure.Describe(e)}";
                 }
             }
 

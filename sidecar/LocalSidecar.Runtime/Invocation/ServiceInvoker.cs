@@ -133,7 +133,7 @@ public sealed class ServiceInvoker : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new InvocationFailedException(e.Message);
+                throw new InvocationFailedException(HopFailure.Describe(e));
             }
 
             if (response.Headers.Contains(InvocationHeaders.TargetSidecarFailure))

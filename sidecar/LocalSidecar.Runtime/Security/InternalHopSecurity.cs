@@ -1,5 +1,6 @@
 using LocalSidecar.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Security;
 
@@ -11,7 +12,7 @@ public static class InternalHopSecurity
     {
         if (context.Identity is { } identity)
         {
-            listen.UseWorkloadIdentity(identity);
+            listen.UseWorkloadIdentity(identity, context.LoggerFactory.CreateLogger("LocalSidecar.Security"));
         }
 
         return listen;

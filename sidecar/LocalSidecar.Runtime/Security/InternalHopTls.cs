@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Security;
 
@@ -17,17 +18,27 @@ public static class InternalHopTls
     private const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
 
     /// <summary>Serves <paramref name="listen"/> over TLS with required client certificates.</summary>
-    public static void UseWorkloadIdentity(this ListenOptions listen, WorkloadIdentity identity) =>
+    public static void UseWorkloadIdentity(this ListenOptions listen, WorkloadIdentity identity, ILogger logger) =>
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {
             OnConnection = connection => ValueTask.FromResult(new SslServerAuthenticationOptions
             {
                 ServerCertificateContext = identity.Current.Context,
                 ClientCertificateRequired = true,
+                // Every connection proves its certificate afresh (a resumed session would skip expiry and rotation).
+                AllowTlsResume = false,
                 EnabledSslProtocols = Protocols,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
-                    identity.Verifier.Verify(AsCertificate2(certificate), Presented(chain), out var _) is not null,
+                {
+                    if (identity.Verifier.Verify(AsCertificate2(certificate), Presented(chain), out var refusal) is not null)
+                    {
+                        return true;
+                    }
+
+                    logger.LogWarning("Refused the peer {RemoteEndPoint} on the internal port: {Refusal}", connection.Connection.RemoteEndPoint?.ToString(), refusal);
+                    return false;
+                },
             }),
         });
 
@@ -50,6 +61,7 @@ public static class InternalHopTls
                     // Sidecar certificates carry no DNS name; the SPIFFE id below is what identifies the peer.
                     TargetHost = expectedAppId,
                     ClientCertificateContext = identity.Current.Context,
+                    AllowTlsResume = false,
                     EnabledSslProtocols = Protocols,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ApplicationProtocols = [SslApplicationProtocol.Http11],

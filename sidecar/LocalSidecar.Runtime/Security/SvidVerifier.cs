@@ -6,7 +6,9 @@ namespace LocalSidecar.Security;
 /// <summary>Verifies a peer's X.509-SVID as Dapr does through go-spiffe: the chain leads to one of the trust anchors
 /// and is valid now, and the leaf is a workload certificate (one URI SAN holding a valid SPIFFE id, not a CA,
 /// DigitalSignature, no CertSign or CRLSign).</summary>
-public sealed class SvidVerifier(X509Certificate2Collection trustAnchors, TimeProvider? time = null)
+/// <param name="knownIntermediates">Issuer certificates to build chains with besides those the peer sends (a resumed or
+/// sparse handshake may not carry them); never trusted by themselves.</param>
+public sealed class SvidVerifier(X509Certificate2Collection trustAnchors, X509Certificate2Collection? knownIntermediates = null, TimeProvider? time = null)
 {
     private const string SubjectAlternativeNameOid = "2.5.29.17";
     private static readonly Asn1Tag UriName = new(TagClass.ContextSpecific, 6);
@@ -32,7 +34,7 @@ public sealed class SvidVerifier(X509Certificate2Collection trustAnchors, TimePr
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
-        foreach (var certificate in presented)
+        foreach (var certificate in presented.Concat(knownIntermediates ?? []))
         {
             if (!certificate.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span))
             {

@@ -20,7 +20,7 @@ public sealed class WorkloadIdentity : IAsyncDisposable
         _options = options;
         _logger = logger;
         Id = id;
-        Verifier = new SvidVerifier(options.TrustAnchors);
+        Verifier = new SvidVerifier(options.TrustAnchors, options.Sentry.IssuerChain);
         _current = Request();
         _renewal = Task.Run(RenewAsync);
     }

@@ -96,7 +96,7 @@ public sealed class SecureInvocation : IAsyncDisposable
     /// talks to the callee).</summary>
     public bool IsRunCertificate(X509Certificate? presented, X509Chain? chain) =>
         Sentry is not null && presented is X509Certificate2 leaf
-        && new SvidVerifier(Sentry.TrustAnchors).Verify(leaf, chain?.ChainPolicy.ExtraStore.Cast<X509Certificate2>().Concat(chain.ChainElements.Select(e => e.Certificate)) ?? [], out _) is not null;
+        && new SvidVerifier(Sentry.TrustAnchors).Verify(leaf, chain?.ChainPolicy.ExtraStore.Cast<X509Certificate2>().Concat(chain.ChainElements.Select(e => e.Certificate)).Concat(Sentry.IssuerChain) ?? Sentry.IssuerChain, out _) is not null;
 
     /// <summary>A plain-HTTP client on the callee's internal port.</summary>
     public HttpClient PlainInternalClient() =>
