@@ -100,5 +100,21 @@ public sealed class SpiffeIdAndCertificateTests
         Assert.Contains("--issuer-credentials", noIssuer.Message, StringComparison.Ordinal);
 
         Assert.Null(SidecarCommandLine.Parse(["--app-id", "ordering"], _ => null).Mtls);
+
+        var folder = Path.Combine(Path.GetTempPath(), "sidecart-issuer", Guid.NewGuid().ToString("N"));
+        try
+        {
+            sentry.WriteCredentials(folder);
+            string? Environment(string name) => name switch { "DAPR_TRUST_ANCHORS" => pem, "NAMESPACE" => "shop", _ => null };
+            var mtls = SidecarCommandLine.Parse(["--app-id", "ordering", "--enable-mtls", "--issuer-credentials", folder], Environment).Mtls!;
+            Assert.Equal("shop", mtls.Namespace);
+            Assert.Equal(sentry.TrustAnchors[0].Thumbprint, Assert.Single(mtls.TrustAnchors).Thumbprint);
+            using var certificate = mtls.Sentry.Issue(new SpiffeId("public", mtls.Namespace, "ordering"), mtls.WorkloadCertTtl, mtls.AllowedClockSkew);
+            Assert.NotNull(new SvidVerifier(mtls.TrustAnchors).Verify(certificate.Leaf, certificate.Issuers, out _));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
