@@ -61,6 +61,23 @@ public sealed class MtlsConformanceTests
     }
 
     [Fact]
+    public async Task Concurrent_calls_open_several_verified_connections_that_all_succeed()
+    {
+        await using var system = await SecureInvocation.StartAsync(accessControl: null);
+        var caller = await system.StartCallerAsync("caller");
+
+        // Concurrency makes the caller open several connections, the later ones after a first handshake: each must
+        // verify on its own (a resumed TLS session carries no issuer chain to verify with).
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
+        {
+            using var response = await caller.Client.GetAsync($"/v1.0/invoke/callee/method/parallel-{i}");
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    [Fact]
     public async Task A_peer_without_a_certificate_is_refused()
     {
         await using var system = await SecureInvocation.StartAsync(accessControl: null);
