@@ -11,11 +11,12 @@ namespace Sidecar.Bench;
 internal sealed class OrderClient(HttpClient http, SidecartSystem system, OrderEventsApp events, string[] skus)
 {
     private readonly Uri _orders = new(system.AppEndpoint("ordering"), "/orders");
-    private readonly Uri _product = new(system.DaprEndpoint(OrderEventsApp.AppId), $"/v1.0/invoke/catalog/method/products/{skus[0]}");
+    // Through ordering's sidecar: catalog's access control admits ordering's product reads and nothing from other apps.
+    private readonly Uri _product = new(system.DaprEndpoint("ordering"), $"/v1.0/invoke/catalog/method/products/{skus[0]}");
     private readonly ConcurrentBag<string> _placed = [];
     private int _sequence;
 
-    /// <summary>The baseline: catalog's <c>GET /products/{sku}</c> through the subscriber's sidecar and catalog's.</summary>
+    /// <summary>The baseline: catalog's <c>GET /products/{sku}</c> through ordering's sidecar and catalog's (mTLS).</summary>
     public async Task InvokeAsync()
     {
         using var response = await http.GetAsync(_product);

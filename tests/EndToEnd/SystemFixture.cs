@@ -30,6 +30,9 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The build output the apps (and the CLI, for the tests that run it) are started from.</summary>
     public const string BuildConfiguration = "Debug";
 
+    /// <summary>An app's sidecar HTTP API, to invoke other apps as that app does.</summary>
+    public Uri DaprEndpoint(string appId) => (_system ?? throw new InvalidOperationException("the system did not start")).DaprEndpoint(appId);
+
     public string NameResolutionDirectory => _system?.NameResolutionDirectory ?? throw new InvalidOperationException("the system did not start");
 
     /// <summary>Where an app of <c>dapr.yaml</c> listens in this run.</summary>

@@ -7,13 +7,11 @@ namespace LocalSidecar.Actors;
 /// <summary>Sends an actor request to the sidecar that owns the actor: runs it locally when that is this sidecar,
 /// otherwise over the sidecar-to-sidecar hop (<c>/_internal/actors/...</c>). While membership changes (an owner
 /// draining or still settling, or one that just went away), the owner is resolved again and the request retried.</summary>
-public sealed class ActorRouter(INameResolver resolver, TimeProvider time) : IDisposable
+public sealed class ActorRouter(INameResolver resolver, TimeProvider time, Invocation.SidecarHop hop) : IDisposable
 {
     /// <summary>How long a request keeps looking for the owner while membership changes.</summary>
     private static readonly TimeSpan RoutingDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(100);
-
-    private readonly HttpClient _hop = Invocation.SidecarHopClient.Create();
 
     /// <summary>This sidecar's instance id once it is registered.</summary>
     public string? SelfInstanceId { get; set; }
@@ -56,7 +54,7 @@ public sealed class ActorRouter(INameResolver resolver, TimeProvider time) : IDi
                 try
                 {
                     using var request = remote.ToMessage(owner, actor);
-                    using var response = await _hop.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                    using var response = await hop.For(owner.AppId).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                     var answer = await ActorResponse.ReadAsync(response, cancellationToken);
                     if (!answer.IsNotOwner)
                     {
@@ -67,7 +65,7 @@ public sealed class ActorRouter(INameResolver resolver, TimeProvider time) : IDi
                 }
                 catch (HttpRequestException e)
                 {
-                    problem = $"the sidecar at {owner.InternalBaseUri} is unreachable: {e.Message}";
+                    problem = $"the sidecar at {owner.InternalBaseUri} is unreachable: {Invocation.HopFailure.Describe(e)}";
                 }
             }
 
@@ -80,7 +78,7 @@ public sealed class ActorRouter(INameResolver resolver, TimeProvider time) : IDi
         }
     }
 
-    public void Dispose() => _hop.Dispose();
+    public void Dispose() => hop.Dispose();
 }
 
 /// <summary>The sidecar-to-sidecar form of an actor request; <see cref="Path"/> follows <c>/_internal/actors/{type}/{id}/</c>.</summary>

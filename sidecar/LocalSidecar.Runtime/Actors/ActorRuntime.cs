@@ -68,7 +68,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         }
 
         _timers = new TimerScheduler(FireTimerAsync, _time, _logger);
-        _router = new ActorRouter(_resolver, _time);
+        _router = new ActorRouter(_resolver, _time, new Invocation.SidecarHop(context.Identity));
     }
 
     /// <summary>The component marked <c>actorStateStore: "true"</c>; null when there is none.</summary>

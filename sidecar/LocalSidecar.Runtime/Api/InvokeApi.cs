@@ -2,6 +2,7 @@ using System.Text;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Hosting;
 using LocalSidecar.Invocation;
+using LocalSidecar.Security.AccessControl;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -52,12 +53,23 @@ public static class InvokeApi
     public static IEndpointRouteBuilder MapInternalInvokeApi(this IEndpointRouteBuilder routes)
     {
         var forwarder = routes.ServiceProvider.GetRequiredService<AppForwarder>();
+        var accessControl = routes.ServiceProvider.GetRequiredService<InvocationAccessControl>();
         routes.Map($"{Sidecar.InternalPrefix}/invoke/{{**methodPath}}", async (HttpContext http, string? methodPath) =>
         {
+            if (accessControl.Deny(http, methodPath ?? "") is { } denial)
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                http.Response.Headers[InvocationHeaders.TargetSidecarFailure] = "true";
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                await http.Response.WriteAsync(denial);
+                return;
+            }
+
             var pathAndQuery = new PathString("/" + methodPath).ToUriComponent() + http.Request.QueryString.ToUriComponent();
             try
             {
-                using var response = await forwarder.SendAsync(InvocationRequest.From(http.Request, pathAndQuery), null, http.RequestAborted);
+                // With mTLS the caller's app id is the one its certificate proves, whatever header came along.
+                using var response = await forwarder.SendAsync(InvocationRequest.From(http.Request, pathAndQuery), accessControl.CallerOf(http)?.AppId, http.RequestAborted);
                 await HttpForwarding.RelayAsync(response, http.Response, http.RequestAborted);
             }
             catch (InvocationFailedException e)

@@ -1,7 +1,7 @@
 namespace LocalSidecar.Components;
 
 /// <summary>Reads the Configuration resource named by <c>--config</c>. Sections the local sidecar does not apply yet
-/// (tracing, metrics, mtls, accessControl, api, ...) are accepted as daprd accepts them and have no effect.</summary>
+/// (tracing, metrics, api, ...) are accepted as daprd accepts them and have no effect.</summary>
 public static class ConfigurationLoader
 {
     public static ConfigurationSpec Load(string? file)
@@ -38,6 +38,10 @@ public static class ConfigurationLoader
             features[feature.RequiredString("name")] = feature.Bool("enabled", false);
         }
 
-        return new ConfigurationSpec(doc.Mapping("metadata")?.String("name") ?? "", scopes, features);
+        return new ConfigurationSpec(doc.Mapping("metadata")?.String("name") ?? "", scopes, features)
+        {
+            Mtls = Configuration.MtlsSpec.Parse(spec),
+            AccessControl = Configuration.AccessControlSpec.Parse(spec),
+        };
     }
 }

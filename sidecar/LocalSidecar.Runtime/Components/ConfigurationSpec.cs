@@ -6,6 +6,11 @@ public sealed record ConfigurationSpec(string Name, IReadOnlyList<SecretScope> S
 {
     public static ConfigurationSpec Default { get; } = new("default", [], new Dictionary<string, bool>());
 
+    /// <summary><c>spec.mtls</c> and <c>spec.accessControl</c> (Security/).</summary>
+    public Configuration.MtlsSpec Mtls { get; init; } = Configuration.MtlsSpec.Default;
+
+    public Configuration.AccessControlSpec AccessControl { get; init; } = Configuration.AccessControlSpec.None;
+
     public bool IsEnabled(string feature) => Features.TryGetValue(feature, out var enabled) && enabled;
 
     /// <summary>Dapr's rule: a non-empty allow list admits only its names; otherwise the deny list, then the default access.

@@ -78,16 +78,19 @@ public sealed class Sidecar : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("LocalSidecar");
         ComponentRegistry? components = null;
         WebApplication? app = null;
+        WorkloadIdentity? identity = null;
         try
         {
             var resources = ResourceLoader.LoadPaths(options.ResourcesPaths).ScopedTo(options.AppId);
             var configuration = ConfigurationLoader.Load(options.ConfigPath);
             components = await ComponentRegistry.LoadAsync(resources.Components, options.AppId, options.WorkingDirectory, options.Environment, logger, cancellationToken);
+            identity = options.Mtls is { } mtls ? WorkloadIdentity.Start(options.AppId, mtls, logger) : null;
             var appChannel = options.AppPort is > 0 ? new AppChannel(options, logger) : null;
             var stopping = new CancellationTokenSource();
             var context = new SidecarContext(options, resources, configuration, components, new ResiliencyPolicies(resources.Resiliencies), appChannel, loggerFactory)
             {
                 Stopping = stopping.Token,
+                Identity = identity,
             };
 
             (app, var listeners) = Build(context);
@@ -128,6 +131,11 @@ public sealed class Sidecar : IAsyncDisposable
                 await components.DisposeAsync();
             }
 
+            if (identity is not null)
+            {
+                await identity.DisposeAsync();
+            }
+
             if (ownsLoggerFactory)
             {
                 loggerFactory.Dispose();
@@ -166,6 +174,11 @@ public sealed class Sidecar : IAsyncDisposable
         }
 
         await _context.Components.DisposeAsync();
+        if (_context.Identity is not null)
+        {
+            await _context.Identity.DisposeAsync();
+        }
+
         _stopping.Dispose();
         if (_ownsLoggerFactory)
         {
@@ -220,6 +233,7 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<MetadataOperations>();
         builder.Services.AddSingleton<AppForwarder>();
         builder.Services.AddSingleton<ServiceInvoker>();
+        builder.Services.AddSingleton<Security.AccessControl.InvocationAccessControl>();
         // Registered as an instance, so that no sidecar's container disposes what the app's other replicas share.
         builder.Services.AddSingleton(context.Options.Environment.Shared(context.AppId, () => new WorkflowEngine(context.AppId, context.LoggerFactory, context.Options.WorkflowTurnTimeout)));
         AddGrpcApi(builder.Services);
@@ -240,7 +254,7 @@ public sealed class Sidecar : IAsyncDisposable
                 o.Protocols = HttpProtocols.Http2;
                 grpc = o;
             });
-            kestrel.Listen(IPAddress.Loopback, context.Options.DaprInternalPort, o => internalHop = o);
+            kestrel.Listen(IPAddress.Loopback, context.Options.DaprInternalPort, o => internalHop = o.WithInternalHopSecurity(context));
         });
 
         var app = builder.Build();

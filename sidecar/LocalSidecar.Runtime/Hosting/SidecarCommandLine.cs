@@ -28,7 +28,11 @@ public static class SidecarCommandLine
           --app-health-probe-interval <s> seconds, default 5
           --app-health-probe-timeout <ms> milliseconds, default 500
           --app-health-threshold <n>      default 3
-        environment: DAPR_API_TOKEN (required on API calls when set), APP_API_TOKEN (sent to the app)
+          --enable-mtls                   mTLS on the sidecar-to-sidecar hop; needs DAPR_TRUST_ANCHORS (root PEM)
+          --issuer-credentials <dir>      Sentry's ca.crt, issuer.crt, issuer.key: the local sidecar signs its own
+                                          workload certificate with them (it has no Sentry to ask)
+        environment: DAPR_API_TOKEN (required on API calls when set), APP_API_TOKEN (sent to the app),
+                     DAPR_TRUST_ANCHORS and NAMESPACE (mTLS)
         """;
 
     public static SidecarOptions Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -44,7 +48,7 @@ public static class SidecarCommandLine
             }
 
             var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[2..eq], arg[(eq + 1)..]) : (arg[2..], null);
-            if (name is "enable-app-health-check")
+            if (name is "enable-app-health-check" or "enable-mtls")
             {
                 flags.Add(name);
                 continue;
@@ -93,6 +97,7 @@ public static class SidecarCommandLine
             AppHealthProbeInterval = TimeSpan.FromSeconds(Number(Get("app-health-probe-interval"), "app-health-probe-interval") ?? 5),
             AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Number(Get("app-health-probe-timeout"), "app-health-probe-timeout") ?? 500),
             AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
+            Mtls = Security.MtlsCommandLine.Options(flags.Contains("enable-mtls"), Get("issuer-credentials"), environment),
         };
     }
 
@@ -101,6 +106,7 @@ public static class SidecarCommandLine
         "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-grpc-port", "dapr-internal-grpc-port",
         "resources-path", "components-path", "config", "log-level", "app-health-check-path",
         "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
+        "issuer-credentials",
     ];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -34,6 +34,9 @@ public sealed class SidecarContext(
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
+    /// <summary>This sidecar's workload certificate when sidecar-to-sidecar mTLS is on; null otherwise.</summary>
+    public Security.WorkloadIdentity? Identity { get; init; }
+
     /// <summary>Free-form attributes set through <c>PUT /v1.0/metadata/{key}</c>.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> ExtendedMetadata { get; } = new(StringComparer.Ordinal);
 

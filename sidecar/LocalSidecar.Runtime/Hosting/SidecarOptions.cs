@@ -1,3 +1,4 @@
+using LocalSidecar.Security;
 using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Hosting;
@@ -57,6 +58,9 @@ public sealed record SidecarOptions
     public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromSeconds(5);
 
     public SidecarEnvironment Environment { get; init; } = SidecarEnvironment.Process;
+
+    /// <summary>Sidecar-to-sidecar mTLS (daprd's <c>--enable-mtls</c>); null keeps the hop plain, daprd's default.</summary>
+    public MtlsOptions? Mtls { get; init; }
 
     /// <summary>Logger provider for the sidecar; null writes structured JSON to stdout.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

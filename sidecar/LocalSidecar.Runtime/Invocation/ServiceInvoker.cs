@@ -22,7 +22,7 @@ public sealed class ServiceInvoker : IDisposable
     private readonly SidecarContext _context;
     private readonly AppForwarder _local;
     private readonly RoundRobinBalancer _balancer = new();
-    private readonly HttpClient _hop;
+    private readonly SidecarHop _hop;
     private readonly ILogger _logger;
 
     public ServiceInvoker(SidecarContext context, AppForwarder local)
@@ -30,7 +30,7 @@ public sealed class ServiceInvoker : IDisposable
         _context = context;
         _local = local;
         _logger = context.LoggerFactory.CreateLogger("LocalSidecar.Invocation");
-        _hop = SidecarHopClient.Create();
+        _hop = new SidecarHop(context.Identity);
     }
 
     /// <summary>Invokes the method on <paramref name="rawTarget"/> and returns the target app's response (headers read,
@@ -52,6 +52,7 @@ public sealed class ServiceInvoker : IDisposable
 
         var retries = 0;
         var delay = TimeSpan.Zero;
+        var denied = false;
         while (true)
         {
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,9 +62,10 @@ public sealed class ServiceInvoker : IDisposable
             }
 
             string failure;
+            denied = false;
             try
             {
-                var response = await SendAsync(request, target.AppId, attempt.Token);
+                var response = await SendAsync(request, target, attempt.Token);
                 var code = (int)response.StatusCode;
                 var failedStatus = code is < 200 or >= 400;
                 if (!failedStatus || retry is null || !retry.AllowsAnotherAttempt(retries))
@@ -77,6 +79,7 @@ public sealed class ServiceInvoker : IDisposable
             catch (InvocationFailedException e)
             {
                 failure = e.Message;
+                denied = e.PermissionDenied;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -85,7 +88,7 @@ public sealed class ServiceInvoker : IDisposable
 
             if (retry is null || !retry.AllowsAnotherAttempt(retries))
             {
-                throw DaprErrors.DirectInvoke(rawTarget, failure).ToException();
+                throw (denied ? DaprErrors.DirectInvokeDenied(rawTarget, failure) : DaprErrors.DirectInvoke(rawTarget, failure)).ToException();
             }
 
             retries++;
@@ -97,8 +100,9 @@ public sealed class ServiceInvoker : IDisposable
 
     public void Dispose() => _hop.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(InvocationRequest request, string appId, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(InvocationRequest request, InvocationTarget callee, CancellationToken cancellationToken)
     {
+        var appId = callee.AppId;
         if (appId == _context.AppId)
         {
             return await _local.SendAsync(request, _context.AppId, cancellationToken);
@@ -119,7 +123,7 @@ public sealed class ServiceInvoker : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _hop.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await _hop.For(appId, callee.Namespace).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && attempt < InstanceAttempts)
             {
@@ -129,14 +133,14 @@ public sealed class ServiceInvoker : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new InvocationFailedException(e.Message);
+                throw new InvocationFailedException(HopFailure.Describe(e));
             }
 
             if (response.Headers.Contains(InvocationHeaders.TargetSidecarFailure))
             {
                 using (response)
                 {
-                    throw new InvocationFailedException(await response.Content.ReadAsStringAsync(cancellationToken));
+                    throw new InvocationFailedException(await response.Content.ReadAsStringAsync(cancellationToken), response.StatusCode == HttpStatusCode.Forbidden);
                 }
             }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http;
 
 namespace LocalSidecar.Invocation;
 
@@ -6,17 +7,27 @@ namespace LocalSidecar.Invocation;
 /// no redirects, cookies or proxies, no client timeout (callers pass their deadline as a cancellation token).</summary>
 public static class SidecarHopClient
 {
-    public static HttpClient Create() => new(new SocketsHttpHandler
+    /// <param name="connect">Opens the connection (the mTLS handshake); a plain TCP connection when null.</param>
+    public static HttpClient Create(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        UseProxy = false,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        // traceparent is set explicitly per hop; the handler must not replace it with the ambient activity.
-        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            // traceparent is set explicitly per hop; the handler must not replace it with the ambient activity.
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+        };
+        if (connect is not null)
+        {
+            handler.ConnectCallback = connect;
+        }
+
+        return new HttpClient(handler)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
 }

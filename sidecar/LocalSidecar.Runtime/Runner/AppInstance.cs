@@ -68,6 +68,7 @@ public sealed class AppInstance
                 LogLevel = app.LogLevel,
                 Environment = options.Environment,
                 LoggerFactory = sidecarLogs,
+                Mtls = RunSentry.For(app, options, Variable),
             }, cancellationToken);
         }
         catch

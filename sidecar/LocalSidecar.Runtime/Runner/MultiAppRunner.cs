@@ -35,6 +35,7 @@ public sealed class MultiAppRunner : IAsyncDisposable
             }
         }
 
+        options = options with { Sentry = options.Sentry ?? RunSentry.Create(file, options) };
         var output = new RunnerOutput(options.Output);
         var runner = new MultiAppRunner(options, output, []);
         try
@@ -57,6 +58,11 @@ public sealed class MultiAppRunner : IAsyncDisposable
         }
 
         output.Runner($"{runner._instances.Count} app instance(s) running from {file.FilePath}; Ctrl-C stops them all");
+        if (options.Sentry is { } sentry)
+        {
+            output.Runner(RunSentry.Describe(sentry, options));
+        }
+
         foreach (var instance in runner._instances)
         {
             output.Runner(instance.Describe());

@@ -5,8 +5,12 @@ namespace LocalSidecar.Runner;
 /// <summary>The arguments of <c>LocalSidecar run</c>.</summary>
 public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> ResourcesPaths, IReadOnlyDictionary<string, int> Replicas)
 {
+    /// <summary><c>--issuer-credentials</c>: Sentry's folder of ca.crt, issuer.crt and issuer.key for the run's mTLS.</summary>
+    public string? IssuerCredentials { get; init; }
+
     public const string Usage = """
         usage: LocalSidecar run [-f <dapr.yaml | folder>] [--resources-path <dir>]... [--replicas <appId>=<n>]...
+                                   [--issuer-credentials <dir>]
 
         Runs a Dapr Multi-App Run file: every app with a local sidecar started in this process. Apps and sidecars
         start in the app's appDirPath; app output lines are prefixed '== APP - <appId> ==', sidecar logs
@@ -16,6 +20,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
           --resources-path <dir>      replaces the resources paths of every app; repeatable
           --replicas <appId>=<n>      run n instances of an app; replicas 2..n get free app and sidecar ports,
                                       and invocations of the app id are spread round-robin over them; repeatable
+          --issuer-credentials <dir>  Sentry's ca.crt, issuer.crt and issuer.key for mTLS (an empty folder gets new
+                                      ones, as Sentry writes them on first start); without it a run whose
+                                      Configurations set spec.mtls.enabled gets a new certificate authority per run
 
         Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
         and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file
@@ -27,6 +34,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
         string? file = null;
         var resources = new List<string>();
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? issuerCredentials = null;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -41,6 +49,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                 case "--resources-path" or "--components-path":
                     resources.Add(Path.GetFullPath(Value(), currentDirectory));
                     break;
+                case "--issuer-credentials":
+                    issuerCredentials = Path.GetFullPath(Value(), currentDirectory);
+                    break;
                 case "--replicas":
                     var (appId, count) = Replica(Value());
                     replicas[appId] = count;
@@ -50,7 +61,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
             }
         }
 
-        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas);
+        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas) { IssuerCredentials = issuerCredentials };
     }
 
     private static (string AppId, int Count) Replica(string value)

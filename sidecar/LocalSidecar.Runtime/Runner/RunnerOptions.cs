@@ -24,6 +24,13 @@ public sealed record RunnerOptions
     /// <summary>How long to wait for the apps to become reachable before printing the summary anyway.</summary>
     public TimeSpan AppStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Sentry's issuer credentials folder (ca.crt, issuer.crt, issuer.key) for the run's mTLS
+    /// (<c>--issuer-credentials</c>); null creates a new certificate authority per run.</summary>
+    public string? IssuerCredentials { get; init; }
+
+    /// <summary>The run's certificate authority, set by the runner when an app turns mTLS on (<see cref="RunSentry"/>).</summary>
+    public Security.WorkloadCertificateAuthority? Sentry { get; init; }
+
     /// <summary>Between SIGTERM and kill when stopping an app.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 }

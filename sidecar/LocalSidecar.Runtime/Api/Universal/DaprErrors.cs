@@ -122,6 +122,10 @@ public static class DaprErrors
     public static DaprApiError DirectInvoke(string target, string detail) =>
         new(500, StatusCode.Internal, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {target}, err: {detail}");
 
+    /// <summary>The callee's access control refused: 403 over HTTP, <c>Internal</c> over gRPC (facts §2.5).</summary>
+    public static DaprApiError DirectInvokeDenied(string target, string denial) =>
+        new(403, StatusCode.Internal, "ERR_DIRECT_INVOKE", $"failed to invoke, id: {target}, err: rpc error: code = PermissionDenied desc = {denial}");
+
     private static DaprApiError Basic(int httpStatus, StatusCode grpcCode, string code, string message) =>
         new(httpStatus, grpcCode, code, message) { Reason = code, DetailsOverHttp = false };
 
