@@ -46,8 +46,20 @@ public sealed partial class ReadmeCommandsTests(SystemFixture system)
                     runnable = runnable.Replace("ord-…", lastOrderId, StringComparison.Ordinal);
                 }
 
-                var output = await RunAsync(runnable.Replace("curl ", "curl -sS --fail-with-body ", StringComparison.Ordinal), section, command);
-                lastOrderId = OrderIdIn(output) ?? lastOrderId;
+                // The status is written last, on a line of its own; a comment ending in ": <status>" says what the README expects.
+                var output = await RunAsync(runnable.Replace("curl ", "curl -sS -w '\\n%{http_code}' ", StringComparison.Ordinal), section, command);
+                var status = output[(output.TrimEnd().LastIndexOf('\n') + 1)..].Trim();
+                var body = output[..^status.Length].Trim();
+                if (ExpectedStatus().Match(command) is { Success: true } expected)
+                {
+                    Assert.True(expected.Groups[1].Value == status, $"README section '{section}': {command} answered {status}, not {expected.Groups[1].Value}: {body}");
+                }
+                else
+                {
+                    Assert.True(status.StartsWith('2'), $"README section '{section}': {command} answered {status}: {body}");
+                }
+
+                lastOrderId = OrderIdIn(body) ?? lastOrderId;
             }
             else if (command.StartsWith("dotnet run --project sidecar/LocalSidecar -- publish ", StringComparison.Ordinal))
             {
@@ -181,6 +193,9 @@ public sealed partial class ReadmeCommandsTests(SystemFixture system)
 
     [GeneratedRegex(@"^(curl|make|dotnet|cd|redis-server|dapr|docker|kubectl|helm|sed|mkdir|export|sentry|npm|python3|tye|git) ")]
     private static partial Regex CommandStart();
+
+    [GeneratedRegex(@"#[^#']*:\s*(\d{3})\s*$")]
+    private static partial Regex ExpectedStatus();
 
     [GeneratedRegex(@"localhost:(\d+)")]
     private static partial Regex LocalPort();
