@@ -29,6 +29,8 @@ public static class SidecarCommandLine
           --app-health-probe-timeout <ms> milliseconds, default 500
           --app-health-threshold <n>      default 3
         environment: DAPR_API_TOKEN (required on API calls when set), APP_API_TOKEN (sent to the app)
+        test-only fault switches (off by default): SIDECART_FAULT_DUPLICATE_DELIVERY=1 delivers every pub/sub
+          message twice; SIDECART_FAULT_STATE_WRITE_FAILURES=<share, e.g. 0.05> fails that share of state writes
         """;
 
     public static SidecarOptions Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -93,6 +95,7 @@ public static class SidecarCommandLine
             AppHealthProbeInterval = TimeSpan.FromSeconds(Number(Get("app-health-probe-interval"), "app-health-probe-interval") ?? 5),
             AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Number(Get("app-health-probe-timeout"), "app-health-probe-timeout") ?? 500),
             AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
+            Faults = FaultSwitches.FromEnvironment(environment),
         };
     }
 

@@ -58,6 +58,9 @@ public sealed record SidecarOptions
 
     public SidecarEnvironment Environment { get; init; } = SidecarEnvironment.Process;
 
+    /// <summary>Faults injected on purpose, for chaos tests; none by default.</summary>
+    public FaultSwitches Faults { get; init; } = FaultSwitches.None;
+
     /// <summary>Logger provider for the sidecar; null writes structured JSON to stdout.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }
