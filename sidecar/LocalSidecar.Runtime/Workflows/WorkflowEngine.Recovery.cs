@@ -27,13 +27,14 @@ public sealed partial class WorkflowEngine
             {
                 await Task.Delay(RecoveryDelay, _time, stopping);
                 _recovering.TryRemove(id, out _);
-                await WithInstanceAsync(id, (instance, followUps) =>
+                await WithInstanceAsync(id, async (instance, followUps) =>
                 {
-                    // What was in flight for the old memory is sent again from the store's history: an activity may run
-                    // twice (activities are at-least-once), a stale answer finds no work item and is ignored.
+                    // Everything in flight is sent again from what the store has (the instance may have been loaded and
+                    // given a new turn since the failure): an activity may run twice (activities are at-least-once), a
+                    // stale answer finds no work item and is ignored.
                     _dispatcher.Cancel(item => item.InstanceId == id);
+                    await Store.LoadAsync(instance, stopping);
                     Resume(instance, followUps);
-                    return Task.CompletedTask;
                 }, stopping);
                 _logger.LogInformation("Workflow {InstanceId} of app {AppId} re-armed from the store after a failed commit", id, _appId);
             }
