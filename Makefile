@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: build test run check-profile sidecar-native bench clean openapi images
+.PHONY: build test run check-profile sidecar-native bench clean openapi images chaos
 
 build:
 	$(DOTNET) build Dapr.sln -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
@@ -59,3 +59,10 @@ images:
 clean:
 	$(DOTNET) clean Dapr.sln -nologo -v q
 	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+
+# The chaos suite alone (it is also part of `make test`), printing its figures: kills, duplicates, failed writes, and
+# the books that must balance (README, "Chaos suite").
+chaos:
+	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+	$(DOTNET) build tests/Chaos -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+	$(DOTNET) test tests/Chaos -c $(CONFIGURATION) --no-build -nologo --logger "console;verbosity=detailed"

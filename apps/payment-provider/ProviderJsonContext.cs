@@ -12,4 +12,5 @@ namespace Sidecart.PaymentProvider;
 [JsonSerializable(typeof(BehaviourChange))]
 [JsonSerializable(typeof(Behaviour))]
 [JsonSerializable(typeof(ProviderStats))]
+[JsonSerializable(typeof(IReadOnlyList<LedgerEntry>))]
 public sealed partial class ProviderJsonContext : JsonSerializerContext;

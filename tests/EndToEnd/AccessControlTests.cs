@@ -9,7 +9,7 @@ namespace EndToEnd;
 /// with daprd's 403 <c>ERR_DIRECT_INVOKE</c>, whatever caller header comes along. (The order flow tests prove that what
 /// the code itself calls gets through.)</summary>
 [Collection(SystemCollection.Name)]
-public sealed class AccessControlTests(SystemFixture system)
+public sealed class AccessControlTests(LocalSystemFixture system)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

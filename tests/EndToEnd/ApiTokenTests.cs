@@ -17,15 +17,19 @@ public sealed class ApiTokenTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task With_tokens_on_every_hop_an_order_ships_and_calls_without_them_are_refused()
+    [Theory]
+    [InlineData("local")]
+    [InlineData("redis")]
+    public async Task With_tokens_on_every_hop_an_order_ships_and_calls_without_them_are_refused(string profile)
     {
-        await using var system = await SidecartSystem.StartAsync(new SidecartSystemOptions
+        var (options, redis) = await SystemFixture.ProfileAsync(profile, new SidecartSystemOptions
         {
             Configuration = SystemFixture.BuildConfiguration,
             TempFolder = "sidecart-e2e-tokens",
             ApiTokens = true,
-        }, Ct);
+        });
+        await using var server = redis;
+        await using var system = await SidecartSystem.StartAsync(options, Ct);
         using var orderingDapr = new HttpClient { BaseAddress = system.DaprEndpoint("ordering") };
         using var orderingApp = new HttpClient { BaseAddress = system.AppEndpoint("ordering") };
 

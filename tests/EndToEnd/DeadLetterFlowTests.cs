@@ -10,8 +10,7 @@ namespace EndToEnd;
 /// never applied, and it lands in the consuming app's <c>GET /dead-letters</c> with the original event and a reason
 /// naming what is wrong.
 /// </summary>
-[Collection(SystemCollection.Name)]
-public sealed class DeadLetterFlowTests(SystemFixture system)
+public abstract class DeadLetterFlowTests(SystemFixture system)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -22,6 +21,7 @@ public sealed class DeadLetterFlowTests(SystemFixture system)
     [Fact]
     public async Task Malformed_stock_receipts_land_in_inventorys_dead_letters_and_change_no_stock()
     {
+        system.Require();
         var run = NewRun();
         var sku = "DLQ-" + run[..8].ToUpperInvariant();
         await PublishAsync("stock-received", JsonSerializer.Serialize(new { sku, quantity = 3, receiptId = $"receipt-{run}" }), $"valid-{run}");
@@ -42,6 +42,7 @@ public sealed class DeadLetterFlowTests(SystemFixture system)
     [Fact]
     public async Task Malformed_or_unshippable_shipments_land_in_orderings_dead_letters_and_change_no_order()
     {
+        system.Require();
         var run = NewRun();
         var rejected = await PlaceRejectedOrderAsync();
         var unknown = $"ord-unknown-{run}";
@@ -66,6 +67,7 @@ public sealed class DeadLetterFlowTests(SystemFixture system)
     [Fact]
     public async Task Malformed_product_updates_land_in_catalogs_dead_letters_and_change_no_product()
     {
+        system.Require();
         var run = NewRun();
         var before = await system.Catalog.GetStringAsync("/products/HEADLAMP-400", Ct);
         const string Valid = "\"name\":\"Headlamp\",\"currency\":\"EUR\",\"updatedAt\":\"2026-01-01T09:30:00Z\"";
@@ -86,6 +88,7 @@ public sealed class DeadLetterFlowTests(SystemFixture system)
     [Fact]
     public async Task A_wrongly_typed_order_event_lands_in_shippings_dead_letters_and_ships_nothing()
     {
+        system.Require();
         var run = NewRun();
         var orderId = $"ord-dlq-{run}";
         var cases = new Dictionary<string, Malformed>
@@ -169,3 +172,9 @@ public sealed class DeadLetterFlowTests(SystemFixture system)
 
     private static Task WaitAsync(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, Deadline, what);
 }
+
+[Collection(SystemCollection.Name)]
+public sealed class DeadLetterFlowTestsOnLocal(LocalSystemFixture system) : DeadLetterFlowTests(system);
+
+[Collection(SystemCollection.Name)]
+public sealed class DeadLetterFlowTestsOnRedis(RedisSystemFixture system) : DeadLetterFlowTests(system);

@@ -7,8 +7,7 @@ using System.Text.Json;
 namespace EndToEnd;
 
 /// <summary>Scenarios across every app of <c>dapr.yaml</c>, against the running system all classes share.</summary>
-[Collection(SystemCollection.Name)]
-public sealed class OrderFlowTests(SystemFixture system)
+public abstract class OrderFlowTests(SystemFixture system)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -17,6 +16,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task An_order_is_confirmed_then_shipped_and_stock_goes_down()
     {
+        system.Require();
         var before = await StockAsync("TRAIL-SHOE-42");
         var orderId = await PlaceOrderAsync("alice", "TRAIL-SHOE-42", 2);
 
@@ -36,6 +36,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task An_out_of_stock_order_is_rejected_and_stock_is_unchanged()
     {
+        system.Require();
         var before = await StockAsync("TRAIL-SHOE-44");
         var orderId = await PlaceOrderAsync("bob", "TRAIL-SHOE-44", before.Available + 1);
 
@@ -47,6 +48,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task A_declined_payment_cancels_the_order_and_releases_stock()
     {
+        system.Require();
         var before = await StockAsync("RAIN-JACKET-M");
         var orderId = await PlaceOrderAsync("declined-customer", "RAIN-JACKET-M", 3);
 
@@ -58,6 +60,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task A_repeated_idempotency_key_places_one_order()
     {
+        system.Require();
         var key = Guid.NewGuid().ToString("N");
         var first = await PlaceOrderAsync("carol", "HEADLAMP-400", 1, key);
         var second = await PlaceOrderAsync("carol", "HEADLAMP-400", 1, key);
@@ -72,6 +75,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task A_flash_sale_sells_exactly_the_stock()
     {
+        system.Require();
         var sku = "FLASH-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         using (var put = await system.Catalog.PutAsJsonAsync($"/products/{sku}", new { name = "Flash sale torch", price = 9.90m, currency = "EUR" }, Ct))
         {
@@ -111,6 +115,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task A_stock_receipt_published_twice_is_applied_once()
     {
+        system.Require();
         var before = await StockAsync("BOTTLE-750");
         var receiptId = "receipt-" + Guid.NewGuid().ToString("N");
         var receipt = JsonSerializer.Serialize(new { sku = "BOTTLE-750", quantity = 5, receiptId });
@@ -128,6 +133,7 @@ public sealed class OrderFlowTests(SystemFixture system)
     [Fact]
     public async Task A_provider_outage_cancels_the_order_and_releases_stock()
     {
+        system.Require();
         var before = await StockAsync("VEST-5L");
         await SetOutageAsync(true);
         try
@@ -278,3 +284,9 @@ public sealed class OrderFlowTests(SystemFixture system)
         Assert.True(response.IsSuccessStatusCode, $"publish: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 }
+
+[Collection(SystemCollection.Name)]
+public sealed class OrderFlowTestsOnLocal(LocalSystemFixture system) : OrderFlowTests(system);
+
+[Collection(SystemCollection.Name)]
+public sealed class OrderFlowTestsOnRedis(RedisSystemFixture system) : OrderFlowTests(system);

@@ -23,10 +23,12 @@ public sealed class OrderingCrashTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Every_accepted_order_ends_consistently_after_ordering_is_killed_mid_saga()
+    [Theory]
+    [InlineData("local")]
+    [InlineData("redis")]
+    public async Task Every_accepted_order_ends_consistently_after_ordering_is_killed_mid_saga(string profile)
     {
-        await using var system = await SidecartSystem.StartAsync(new SidecartSystemOptions
+        var (options, redis) = await SystemFixture.ProfileAsync(profile, new SidecartSystemOptions
         {
             Configuration = SystemFixture.BuildConfiguration,
             TempFolder = "sidecart-e2e-crash",
@@ -46,7 +48,9 @@ public sealed class OrderingCrashTests
                     ["Payments__Provider__CircuitBreaker__SamplingDuration"] = "00:01:00",
                 },
             },
-        }, Ct);
+        });
+        await using var server = redis;
+        await using var system = await SidecartSystem.StartAsync(options, Ct);
         using var ordering = new HttpClient { BaseAddress = system.AppEndpoint("ordering") };
         using var inventory = new HttpClient { BaseAddress = system.AppEndpoint("inventory") };
         using var provider = new HttpClient { BaseAddress = system.AppEndpoint("payment-provider") };

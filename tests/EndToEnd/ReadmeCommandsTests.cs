@@ -10,7 +10,7 @@ namespace EndToEnd;
 /// kind must be one this class knows is covered elsewhere or needs what no test machine has (a cluster, real Dapr);
 /// a new kind fails the test until it is covered.</summary>
 [Collection(SystemCollection.Name)]
-public sealed partial class ReadmeCommandsTests(SystemFixture system)
+public sealed partial class ReadmeCommandsTests(LocalSystemFixture system)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -4,11 +4,15 @@ using Sidecart.Testing;
 namespace EndToEnd;
 
 /// <summary>The whole system of the repository's <c>dapr.yaml</c>, run in-process by the local runner on free ports,
-/// with a temporary state database and a private name-resolution folder, so a developer's <c>make run</c> is not
-/// disturbed. Started once for all test classes (<see cref="SystemCollection"/>).</summary>
-public sealed class SystemFixture : IAsyncLifetime
+/// with a temporary state database (or a private redis-server) and a private name-resolution folder, so a developer's
+/// <c>make run</c> is not disturbed. One per profile, started once for all test classes (<see cref="SystemCollection"/>).</summary>
+public abstract class SystemFixture : IAsyncLifetime
 {
     private SidecartSystem? _system;
+    private RedisServer? _redis;
+
+    /// <summary>The component profile, as <c>make run PROFILE=...</c> names it.</summary>
+    public abstract string Profile { get; }
 
     public HttpClient Catalog { get; private set; } = null!;
     public HttpClient Ordering { get; private set; } = null!;
@@ -31,21 +35,35 @@ public sealed class SystemFixture : IAsyncLifetime
     public const string BuildConfiguration = "Debug";
 
     /// <summary>An app's sidecar HTTP API, to invoke other apps as that app does.</summary>
-    public Uri DaprEndpoint(string appId) => (_system ?? throw new InvalidOperationException("the system did not start")).DaprEndpoint(appId);
+    public Uri DaprEndpoint(string appId) => Started.DaprEndpoint(appId);
 
     public string NameResolutionDirectory => _system?.NameResolutionDirectory ?? throw new InvalidOperationException("the system did not start");
 
     /// <summary>Where an app of <c>dapr.yaml</c> listens in this run.</summary>
     public Uri AppEndpoint(string appId) => Started.AppEndpoint(appId);
 
-    /// <summary>Where an app's sidecar serves Dapr's HTTP API in this run.</summary>
-    public Uri DaprEndpoint(string appId) => Started.DaprEndpoint(appId);
-
     private SidecartSystem Started => _system ?? throw new InvalidOperationException("the system did not start");
+    /// <summary>The options of a system on this fixture's profile (for tests that run a system of their own).</summary>
+    public static async Task<(SidecartSystemOptions Options, RedisServer? Redis)> ProfileAsync(string profile, SidecartSystemOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (profile != "redis")
+        {
+            return (options, null);
+        }
+        RedisServer.Require();
+        var redis = await RedisServer.StartAsync();
+        return (options with { Redis = redis }, redis);
+    }
 
     public async ValueTask InitializeAsync()
     {
-        _system = await SidecartSystem.StartAsync(new SidecartSystemOptions
+        if (Profile == "redis" && RedisServer.Unavailable() is not null)
+        {
+            return; // each test says why it skips (Require), or fails under CI=true
+        }
+
+        (var options, _redis) = await ProfileAsync(Profile, new SidecartSystemOptions
         {
             Configuration = BuildConfiguration,
             TempFolder = "sidecart-e2e",
@@ -67,6 +85,7 @@ public sealed class SystemFixture : IAsyncLifetime
                 },
             },
         });
+        _system = await SidecartSystem.StartAsync(options);
 
         HttpClient Client(Uri endpoint) => new() { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
         Catalog = Client(_system.AppEndpoint("catalog"));
@@ -79,6 +98,15 @@ public sealed class SystemFixture : IAsyncLifetime
         Dapr = Client(_system.DaprEndpoint("inventory"));
     }
 
+    /// <summary>Called first by every test: skips it (or fails it under <c>CI=true</c>) when the profile's server is missing.</summary>
+    public void Require()
+    {
+        if (_system is null)
+        {
+            RedisServer.Require();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_system is not null)
@@ -86,11 +114,30 @@ public sealed class SystemFixture : IAsyncLifetime
             await _system.DisposeAsync();
         }
 
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+
         foreach (var client in new[] { Catalog, Ordering, Inventory, Shipping, Provider, Payments, PaymentsDapr, Dapr })
         {
             client?.Dispose();
         }
     }
+}
+
+/// <summary>The system on components/local: SQLite and in-memory pub/sub.</summary>
+public sealed class LocalSystemFixture : SystemFixture
+{
+    public override string Profile => "local";
+}
+
+/// <summary>The system on components/redis, against a redis-server of its own.</summary>
+public sealed class RedisSystemFixture : SystemFixture
+{
+    public override string Profile => "redis";
 }
 
 public static class Poll

@@ -33,7 +33,7 @@ public sealed class SidecarCommandLineTests
     public void The_gRPC_port_defaults_to_daprds_50001_and_the_flag_wins()
     {
         Assert.Equal(50001, SidecarCommandLine.Parse(["--app-id", "a"], _ => null).DaprGrpcPort);
-        Assert.Equal(0, SidecarCommandLine.Parse(["--app-id", "a", "--dapr-grpc-port", "0"], _ => "50555").DaprGrpcPort);
+        Assert.Equal(0, SidecarCommandLine.Parse(["--app-id", "a", "--dapr-grpc-port", "0"], name => name == "DAPR_GRPC_PORT" ? "50555" : null).DaprGrpcPort);
     }
 
     [Theory]

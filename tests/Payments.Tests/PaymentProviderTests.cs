@@ -68,6 +68,27 @@ public sealed class PaymentProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_books_list_every_authorization_once_with_its_refund()
+    {
+        var kept = await AuthorizeAsync("key-1");
+        await AuthorizeAsync("key-1");
+        var refunded = await AuthorizeAsync("key-2");
+        using (var refund = await PostAsync("/v1/refunds", "refund-1", new { authorizationId = refunded["id"]!.GetValue<string>() }))
+        {
+            refund.EnsureSuccessStatusCode();
+        }
+
+        var books = (await _client.GetFromJsonAsync<JsonArray>("/admin/authorizations"))!.Select(e => e!.AsObject()).ToList();
+        Assert.Equal(2, books.Count);
+        var keptEntry = Assert.Single(books, e => e["id"]!.GetValue<string>() == kept["id"]!.GetValue<string>());
+        Assert.Equal("order-1", keptEntry["reference"]!.GetValue<string>());
+        Assert.Equal("approved", keptEntry["status"]!.GetValue<string>());
+        Assert.Null(keptEntry["refundId"]);
+        var refundedEntry = Assert.Single(books, e => e["id"]!.GetValue<string>() == refunded["id"]!.GetValue<string>());
+        Assert.StartsWith("re_", refundedEntry["refundId"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Concurrent_calls_with_one_key_charge_once()
     {
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AuthorizeAsync("key-1")));

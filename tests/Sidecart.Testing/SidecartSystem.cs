@@ -37,6 +37,9 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     private readonly bool _keepFiles;
     private SidecartSystemOptions _options = new();
     private MultiAppRunner? _runner;
+    private System.Diagnostics.Process? _runnerProcess;
+    private string _runFilePath = "";
+    private string _resources = "";
     private StreamWriter? _log;
     private TextWriter _output = TextWriter.Null;
 
@@ -94,7 +97,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             try
             {
                 await system.RunAsync(options, cancellationToken);
-                await system.WaitReadyAsync(options.ReadyTimeout, cancellationToken);
+                await system.WaitReadyAsync(options.ReadyTimeout, includeCallerApps: false, cancellationToken);
                 return system;
             }
             catch (Exception e) when (attempt < MaxStartAttempts && IsPortTaken(e))
@@ -128,7 +131,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     {
         _options = options;
         var root = RepositoryRoot;
-        var resources = CopyLocalComponents(root);
+        var resources = _resources = CopyComponents(root, options);
         foreach (var id in AppIds)
         {
             _appPorts[id] = FreePort.Next();
@@ -143,37 +146,140 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             _grpcPorts[app.AppId] = FreePort.Next();
         }
 
-        var runFilePath = Path.Combine(Temp, "dapr.yaml");
-        await File.WriteAllTextAsync(runFilePath, RunFileText(root, resources, options), cancellationToken);
+        _runFilePath = Path.Combine(Temp, "dapr.yaml");
+        await File.WriteAllTextAsync(_runFilePath, RunFileText(root, resources, options), cancellationToken);
 
         _log = new StreamWriter(LogPath) { AutoFlush = true };
+        _output = TextWriter.Synchronized(_log);
+        if (options.RunnerProcess)
+        {
+            await StartRunnerAsync(cancellationToken);
+            return;
+        }
+
         var runnerOptions = new RunnerOptions
         {
             ResourcesPathsOverride = [resources],
             Environment = new SidecarEnvironment(new FileNameResolver(NameResolutionDirectory)),
-            Output = _output = TextWriter.Synchronized(_log),
+            Output = _output,
             AppStartTimeout = TimeSpan.FromSeconds(60),
             StopGracePeriod = TimeSpan.FromSeconds(3),
+            ProcessEnvironment = name => options.SidecarEnv.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name),
         };
-        _runner = await MultiAppRunner.StartAsync(RunFile.Load(runFilePath), runnerOptions, cancellationToken);
+        _runner = await MultiAppRunner.StartAsync(RunFile.Load(_runFilePath), runnerOptions, cancellationToken);
     }
 
-    /// <summary>components/local, with the state store moved to a temporary database file.</summary>
-    private string CopyLocalComponents(string root)
+    /// <summary>Starts the runner process (<see cref="SidecartSystemOptions.RunnerProcess"/>), again after
+    /// <see cref="KillRunnerAsync"/>, on the same ports, and returns once every sidecar answers its health endpoint.</summary>
+    public async Task StartRunnerAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_options.RunnerProcess || _runnerProcess is { HasExited: false })
+        {
+            throw new InvalidOperationException("the system's runner is not a process of its own, or it is running");
+        }
+
+        var cli = Path.Combine(RepositoryRoot, "sidecar", "LocalSidecar", "bin", _options.Configuration, "net10.0", "LocalSidecar.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { cli, "run", "-f", _runFilePath, "--resources-path", _resources })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["SIDECART_NAME_RESOLUTION_DIR"] = NameResolutionDirectory;
+        foreach (var (name, value) in _options.SidecarEnv)
+        {
+            start.Environment[name] = value;
+        }
+
+        _runnerProcess?.Dispose();
+        var process = _runnerProcess = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("the runner did not start");
+        process.OutputDataReceived += (_, e) => WriteLog(e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLog(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + _options.ReadyTimeout;
+        foreach (var id in AppIds)
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"the runner exited with code {process.ExitCode}; the end of {LogPath}:{Environment.NewLine}{LogTail(40)}");
+                }
+
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(DaprEndpoint(id), "/v1.0/healthz/outbound"), cancellationToken);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"the sidecar of {id} did not answer within {_options.ReadyTimeout.TotalSeconds:0}s; the end of {LogPath}:{Environment.NewLine}{LogTail(40)}");
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>kill -9 of the runner process: every sidecar (and every app the runner started) dies at once.</summary>
+    public async Task KillRunnerAsync()
+    {
+        if (_runnerProcess is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private void WriteLog(string? line)
+    {
+        if (line is not null)
+        {
+            _output.WriteLine(line);
+        }
+    }
+
+    /// <summary>The profile's components: components/local with the state store moved to a temporary database file, or
+    /// components/redis pointed at the options' server; pub/sub metadata replaced as the options say.</summary>
+    private string CopyComponents(string root, SidecartSystemOptions options)
     {
         var resources = Path.Combine(Temp, "components");
         Directory.CreateDirectory(resources);
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "components", "local")))
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "components", options.Redis is null ? "local" : "redis")))
         {
             var text = File.ReadAllText(file);
-            text = ConnectionString().Replace(text, m => m.Groups[1].Value + Path.Combine(Temp, "state.db"));
+            text = options.Redis is { } redis
+                ? text.Replace("localhost:6379", redis.Host, StringComparison.Ordinal)
+                : ConnectionString().Replace(text, m => m.Groups[1].Value + Path.Combine(Temp, "state.db"));
+            if (Path.GetFileName(file) == "pubsub.yaml")
+            {
+                foreach (var (name, value) in options.PubSubMetadata)
+                {
+                    var item = new Regex($@"(- name: {Regex.Escape(name)}\s*\n\s*value:\s*)\S+");
+                    text = item.IsMatch(text)
+                        ? item.Replace(text, m => m.Groups[1].Value + $"\"{value}\"")
+                        : text.TrimEnd() + $"\n  - name: {name}\n    value: \"{value}\"\n";
+                }
+            }
+
             File.WriteAllText(Path.Combine(resources, Path.GetFileName(file)), text);
         }
 
         return resources;
     }
 
-    private string RunFileText(string root, string resources, SidecartSystemOptions options)
+    /// <summary>What the system gives an app on top of the runner's variables: its own settings, the API tokens, the
+    /// options' <c>Env</c>.</summary>
+    private Dictionary<string, Dictionary<string, string>> AppEnvironment(SidecartSystemOptions options)
     {
         var providerUrl = AppEndpoint("payment-provider").ToString().TrimEnd('/');
         var env = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal)
@@ -211,6 +317,12 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             }
         }
 
+        return env;
+    }
+
+    private string RunFileText(string root, string resources, SidecartSystemOptions options)
+    {
+        var env = AppEnvironment(options);
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 1");
         yaml.AppendLine("common:");
@@ -265,7 +377,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         return yaml.ToString();
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task WaitReadyAsync(TimeSpan timeout, bool includeCallerApps, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
@@ -274,7 +386,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         {
             try
             {
-                if (await IsReadyAsync(http, cancellationToken))
+                if (await IsReadyAsync(http, includeCallerApps, cancellationToken))
                 {
                     return;
                 }
@@ -309,8 +421,18 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         return string.Join(Environment.NewLine, tail);
     }
 
-    private async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    /// <summary>Returns once every app, those the caller runs included, is ready (as <see cref="StartAsync"/> waits).</summary>
+    public Task WaitAllAppsReadyAsync(CancellationToken cancellationToken = default) =>
+        WaitReadyAsync(_options.ReadyTimeout, includeCallerApps: true, cancellationToken);
+
+    private async Task<bool> IsReadyAsync(HttpClient http, bool includeCallerApps, CancellationToken cancellationToken)
     {
+        bool Check(string id) => includeCallerApps || !_options.RunByCaller.Contains(id);
+        if (!Check("catalog") || !Check("inventory"))
+        {
+            return await HealthyAsync(http, includeCallerApps, cancellationToken);
+        }
+
         using var productsRequest = AppRequest("catalog", "/products");
         using var products = await http.SendAsync(productsRequest, cancellationToken);
         if (!products.IsSuccessStatusCode || (await products.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetArrayLength() == 0)
@@ -325,7 +447,12 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             return false;
         }
 
-        foreach (var id in new[] { "ordering", "shipping", "payments", "payment-provider" }.Where(id => !_options.RunByCaller.Contains(id)))
+        return await HealthyAsync(http, includeCallerApps, cancellationToken);
+    }
+
+    private async Task<bool> HealthyAsync(HttpClient http, bool includeCallerApps, CancellationToken cancellationToken)
+    {
+        foreach (var id in new[] { "ordering", "shipping", "payments", "payment-provider" }.Where(id => includeCallerApps || !_options.RunByCaller.Contains(id)))
         {
             using var health = await http.GetAsync(new Uri(AppEndpoint(id), "/healthz"), cancellationToken);
             if (!health.IsSuccessStatusCode)
@@ -341,9 +468,9 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     /// output, its folder, the environment the runner gives it, the options' <c>Env</c>), writing to the run's log.</summary>
     public SystemAppProcess StartApp(string appId, IReadOnlyDictionary<string, string>? environmentOverrides = null)
     {
-        if (!_options.RunByCaller.Contains(appId) || !Assemblies.TryGetValue(appId, out var dll))
+        if (!_options.RunByCaller.Contains(appId))
         {
-            throw new ArgumentException($"{appId} is not a C# app the caller runs", nameof(appId));
+            throw new ArgumentException($"{appId} is not an app the caller runs", nameof(appId));
         }
 
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -353,13 +480,16 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             ["DAPR_HTTP_PORT"] = _daprPorts[appId].ToString(CultureInfo.InvariantCulture),
             ["DAPR_GRPC_PORT"] = _grpcPorts[appId].ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (name, value) in (_options.Env.GetValueOrDefault(appId) ?? new Dictionary<string, string>()).Concat(environmentOverrides ?? new Dictionary<string, string>()))
+        var systemEnv = AppEnvironment(_options).GetValueOrDefault(appId) ?? new Dictionary<string, string>();
+        foreach (var (name, value) in systemEnv.Concat(environmentOverrides ?? new Dictionary<string, string>()))
         {
             environment[name] = value;
         }
 
         var folder = Path.Combine(RepositoryRoot, "apps", appId);
-        var app = SystemAppProcess.Start(Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output);
+        var app = Assemblies.TryGetValue(appId, out var dll)
+            ? SystemAppProcess.Start("dotnet", Path.Combine(folder, "bin", _options.Configuration, "net10.0", dll), folder, environment, _output)
+            : SystemAppProcess.Start("python3", "app.py", folder, environment, _output);
         _appsStarted.Add(app);
         return app;
     }
@@ -388,6 +518,9 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         {
             await _runner.DisposeAsync();
         }
+
+        await KillRunnerAsync();
+        _runnerProcess?.Dispose();
 
         if (_log is not null)
         {

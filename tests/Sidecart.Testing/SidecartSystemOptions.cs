@@ -29,4 +29,19 @@ public sealed record SidecartSystemOptions
     public bool KeepFiles { get; init; }
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The component profile: null runs on <c>components/local</c> (SQLite, in-memory pub/sub); a server runs on
+    /// <c>components/redis</c> pointed at it.</summary>
+    public RedisServer? Redis { get; init; }
+
+    /// <summary>Metadata values replaced in the profile's <c>pubsub</c> component (e.g. Redis's <c>processingTimeout</c>).</summary>
+    public IReadOnlyDictionary<string, string> PubSubMetadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Environment variables of every sidecar (not of the apps), e.g. the fault switches of
+    /// <c>LocalSidecar.Hosting.FaultSwitches</c>.</summary>
+    public IReadOnlyDictionary<string, string> SidecarEnv { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Runs the runner (every sidecar) as a process of its own, <c>LocalSidecar run</c>, which
+    /// <see cref="SidecartSystem.KillRunnerAsync"/> can kill -9 and <see cref="SidecartSystem.StartRunnerAsync"/> start again.</summary>
+    public bool RunnerProcess { get; init; }
 }

@@ -13,9 +13,9 @@ public sealed class SystemAppProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static SystemAppProcess Start(string assembly, string workingDirectory, IReadOnlyDictionary<string, string> environment, TextWriter log)
+    public static SystemAppProcess Start(string program, string assembly, string workingDirectory, IReadOnlyDictionary<string, string> environment, TextWriter log)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(assembly);
         foreach (var (name, value) in environment)
         {

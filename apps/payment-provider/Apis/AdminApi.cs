@@ -4,7 +4,8 @@ using Sidecart.PaymentProvider.Services;
 
 namespace Sidecart.PaymentProvider.Apis;
 
-/// <summary>The sandbox's controls, for tests and demos: latency and outage switches, and what the provider has seen.</summary>
+/// <summary>The sandbox's controls, for tests and demos: latency and outage switches, and what the provider has seen
+/// (its counters, and its books: every authorization with its refund, so an operator can reconcile charges).</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -13,6 +14,7 @@ public static class AdminApi
         admin.MapGet("/behaviour", (BehaviourSwitch behaviour) => TypedResults.Ok(behaviour.Current)).WithName("GetBehaviour");
         admin.MapPost("/behaviour", ChangeBehaviour).WithName("ChangeBehaviour");
         admin.MapGet("/stats", (Ledger ledger) => TypedResults.Ok(ledger.Stats())).WithName("GetStats");
+        admin.MapGet("/authorizations", (Ledger ledger) => TypedResults.Ok(ledger.Authorizations())).WithName("ListAuthorizations");
         return app;
     }
 

@@ -88,6 +88,16 @@ public sealed class Ledger
         }
     }
 
+    /// <summary>Every authorization made (replays of an idempotency key are not new ones), in no particular order.</summary>
+    public IReadOnlyList<LedgerEntry> Authorizations()
+    {
+        lock (_gate)
+        {
+            return [.. _authorizations.Values.Select(a => new LedgerEntry(a.Id, a.Reference, a.CustomerId, a.Amount, a.Currency, a.Status,
+                _refundsByAuthorization.TryGetValue(a.Id, out var refund) ? refund.Id : null))];
+        }
+    }
+
     public ProviderStats Stats()
     {
         lock (_gate)

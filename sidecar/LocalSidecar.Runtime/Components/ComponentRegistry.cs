@@ -93,6 +93,19 @@ public sealed class ComponentRegistry : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Puts a decorator in the place of each loaded component of type <typeparamref name="T"/> (fault switches).</summary>
+    public void Replace<T>(Func<string, T, T> decorate) where T : class, IComponent
+    {
+        ArgumentNullException.ThrowIfNull(decorate);
+        foreach (var (name, entry) in _loaded.ToList())
+        {
+            if (entry.Instance is T typed)
+            {
+                _loaded[name] = (entry.Spec, decorate(name, typed));
+            }
+        }
+    }
+
     public IEnumerable<(string Name, T Component)> OfType<T>() where T : class, IComponent =>
         _loaded.Values.Where(e => e.Instance is T).Select(e => (e.Spec.Name, (T)e.Instance));
 

@@ -85,6 +85,7 @@ public sealed class Sidecar : IAsyncDisposable
             var configuration = ConfigurationLoader.Load(options.ConfigPath);
             components = await ComponentRegistry.LoadAsync(resources.Components, options.AppId, options.WorkingDirectory, options.Environment, logger, cancellationToken);
             identity = options.Mtls is { } mtls ? WorkloadIdentity.Start(options.AppId, mtls, logger) : null;
+            LocalSidecar.Components.State.TransientWriteFailures.Apply(components, options.Faults.StateWriteFailureRate, logger);
             var appChannel = options.AppPort is > 0 ? new AppChannel(options, logger) : null;
             var stopping = new CancellationTokenSource();
             var context = new SidecarContext(options, resources, configuration, components, new ResiliencyPolicies(resources.Resiliencies), appChannel, loggerFactory)

@@ -33,6 +33,8 @@ public static class SidecarCommandLine
                                           workload certificate with them (it has no Sentry to ask)
         environment: DAPR_API_TOKEN (required on API calls when set), APP_API_TOKEN (sent to the app),
                      DAPR_TRUST_ANCHORS and NAMESPACE (mTLS)
+        test-only fault switches (off by default): SIDECART_FAULT_DUPLICATE_DELIVERY=1 delivers every pub/sub
+          message twice; SIDECART_FAULT_STATE_WRITE_FAILURES=<share, e.g. 0.05> fails that share of state writes
         """;
 
     public static SidecarOptions Parse(IReadOnlyList<string> args, Func<string, string?> environment)
@@ -98,6 +100,7 @@ public static class SidecarCommandLine
             AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Number(Get("app-health-probe-timeout"), "app-health-probe-timeout") ?? 500),
             AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
             Mtls = Security.MtlsCommandLine.Options(flags.Contains("enable-mtls"), Get("issuer-credentials"), environment),
+            Faults = FaultSwitches.FromEnvironment(environment),
         };
     }
 

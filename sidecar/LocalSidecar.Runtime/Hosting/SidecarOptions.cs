@@ -61,6 +61,8 @@ public sealed record SidecarOptions
 
     /// <summary>Sidecar-to-sidecar mTLS (daprd's <c>--enable-mtls</c>); null keeps the hop plain, daprd's default.</summary>
     public MtlsOptions? Mtls { get; init; }
+    /// <summary>Faults injected on purpose, for chaos tests; none by default.</summary>
+    public FaultSwitches Faults { get; init; } = FaultSwitches.None;
 
     /// <summary>Logger provider for the sidecar; null writes structured JSON to stdout.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -120,7 +120,8 @@ public sealed class SubscriptionManager : IAsyncDisposable
                 return false;
             }
 
-            _active.Add(pubsub.Subscribe(spec.Topic, spec.Metadata, delivery.HandleAsync));
+            var handler = _context.Options.Faults.DuplicateDelivery ? DuplicateDelivery.Wrap(delivery.HandleAsync, spec.Topic, _logger) : delivery.HandleAsync;
+            _active.Add(pubsub.Subscribe(spec.Topic, spec.Metadata, handler));
             return true;
         }
     }

@@ -60,6 +60,7 @@ public sealed class AppInstance
                 WorkingDirectory = app.AppDirPath,
                 ApiToken = NullIfEmpty(Variable("DAPR_API_TOKEN")),
                 AppApiToken = NullIfEmpty(Variable("APP_API_TOKEN")),
+                Faults = FaultSwitches.FromEnvironment(Variable),
                 EnableAppHealthCheck = app.EnableAppHealthCheck,
                 AppHealthCheckPath = app.AppHealthCheckPath,
                 AppHealthProbeInterval = app.AppHealthProbeInterval,

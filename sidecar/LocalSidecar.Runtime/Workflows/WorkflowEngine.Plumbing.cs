@@ -36,6 +36,11 @@ public sealed partial class WorkflowEngine
         catch (Exception e) when (e is not WorkflowException)
         {
             // A refusal (WorkflowException) comes before any change; anything else may leave memory ahead of the store.
+            if (instance.Loaded && !cancellationToken.IsCancellationRequested)
+            {
+                ScheduleRecovery(id);
+            }
+
             instance.Loaded = false;
             throw;
         }

@@ -20,7 +20,7 @@ public sealed partial class WorkflowEngine
             return;
         }
 
-        await WithInstanceAsync(item.InstanceId, async (instance, followUps) =>
+        await CommitOrRecoverAsync(item.InstanceId, async (instance, followUps) =>
         {
             if (instance.Turn is not { } turn || instance.ExecutionId != item.ExecutionId)
             {
@@ -31,6 +31,22 @@ public sealed partial class WorkflowEngine
         }, cancellationToken);
     }
 
+    /// <summary>Applies a worker's answer. When the commit fails, the worker is not told: the instance is re-armed from
+    /// the store (<see cref="ScheduleRecovery"/>), which sends the turn or activity again, and an error would only make
+    /// the SDK drop its stream and everything else in flight on it.</summary>
+    private async Task CommitOrRecoverAsync(string id, Func<WorkflowInstanceState, List<Func<Task>>, Task> apply, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithInstanceAsync(id, apply, cancellationToken);
+        }
+        catch (Exception e) when (e is not WorkflowException && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Workflow {InstanceId} of app {AppId}: committing a worker's answer failed ({Error}); the work is sent again once the instance is re-armed",
+                id, _appId, e.Message);
+        }
+    }
+
     public async Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
     {
         var item = _dispatcher.Complete(response.CompletionToken, i => i.IsActivity && i.InstanceId == response.InstanceId && i.TaskId == response.TaskId);
@@ -39,7 +55,7 @@ public sealed partial class WorkflowEngine
             return;
         }
 
-        await WithInstanceAsync(item.InstanceId, async (instance, _) =>
+        await CommitOrRecoverAsync(item.InstanceId, async (instance, _) =>
         {
             var taskId = item.TaskId!.Value;
             var scheduled = instance.History.FirstOrDefault(e => e.EventTypeCase == EventType.TaskScheduled && e.EventId == taskId);

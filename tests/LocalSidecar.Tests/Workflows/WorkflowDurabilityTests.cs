@@ -125,11 +125,52 @@ public sealed class WorkflowDurabilityTests : IDisposable
         Assert.DoesNotContain(runs.Where(l => l.StartsWith("quick", StringComparison.Ordinal) && l.Contains("-last ", StringComparison.Ordinal)), l => Pid(l) == victim);
     }
 
+    /// <summary>With the state-write fault switch on, a third of the engine's commits fail (a start, a raised event, an
+    /// activity's result, a turn): each caller hears the error, and the engine re-arms the instance from what the store
+    /// has, so every workflow still completes, each activity's result recorded once.</summary>
+    [Fact]
+    public async Task Workflows_complete_when_a_share_of_their_commits_fail()
+    {
+        using var runner = RunnerProcess.Start(WriteSystem(stateWriteFailures: 0.3));
+        using var dapr = await ConnectedAsync(runner);
+        var ids = Enumerable.Range(1, 4).Select(i => $"flaky-{i}").ToList();
+        async Task UntilAcceptedAsync(string path, string body) => await Eventually.UntilAsync(async () =>
+            {
+                using var response = await dapr.PostAsync(path, JsonContent.Create(body), TestContext.Current.CancellationToken);
+                return response.StatusCode;
+            }, status => status == System.Net.HttpStatusCode.Accepted, $"{path} to be accepted", Patience, TimeSpan.FromMilliseconds(50));
+
+        foreach (var id in ids)
+        {
+            await UntilAcceptedAsync($"/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID={id}", id);
+        }
+
+        await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)),
+            lines => ids.All(id => lines.Any(l => l.StartsWith($"slow-start {id}-slow ", StringComparison.Ordinal))),
+            "every slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
+        foreach (var id in ids)
+        {
+            await UntilAcceptedAsync($"/v1.0/workflows/dapr/{id}/raiseEvent/approval", "yes");
+        }
+
+        await File.WriteAllTextAsync(Journal + ".release", "", TestContext.Current.CancellationToken);
+        foreach (var id in ids)
+        {
+            var done = await Eventually.UntilAsync(() => dapr.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{id}"),
+                body => body.GetProperty("runtimeStatus").GetString() is "COMPLETED" or "FAILED" or "TERMINATED",
+                $"workflow {id} to finish", Patience, TimeSpan.FromMilliseconds(100));
+            var upper = id.ToUpperInvariant();
+            Assert.Equal($"\"{upper}-FIRST|yes|{upper}-SLOW|{upper}-LAST\"", done.GetProperty("properties").GetProperty("dapr.workflow.output").GetString());
+        }
+
+        Assert.Contains(runner.Output.Lines, l => l.Contains("fault injected: state", StringComparison.Ordinal));
+    }
+
     private string Journal => Path.Combine(_folder.Path, "journal.txt");
 
     /// <summary>The runner's arguments for the workflow app on a SQLite actor store (or on <paramref name="redis"/>),
     /// written into the test's folder.</summary>
-    private string[] WriteSystem(RedisServer? redis = null)
+    private string[] WriteSystem(RedisServer? redis = null, double stateWriteFailures = 0)
     {
         Directory.CreateDirectory(Path.Combine(_folder.Path, "wf"));
         _folder.Write(Path.Combine("components", "statestore.yaml"), redis is not null ? redis.ActorStateStoreComponent() : $"""
@@ -154,6 +195,7 @@ public sealed class WorkflowDurabilityTests : IDisposable
                 command: ["dotnet", "{RunnerProcess.BuiltAssembly(Path.Combine("tests", "apps", "WorkflowTestApp"), "WorkflowTestApp")}"]
                 env:
                   WORKFLOW_JOURNAL: "{Journal}"
+                  {LocalSidecar.Hosting.FaultSwitches.StateWriteFailuresVariable}: "{stateWriteFailures.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
             """);
         return ["run", "-f", runFile, "--resources-path", Path.Combine(_folder.Path, "components")];
     }
