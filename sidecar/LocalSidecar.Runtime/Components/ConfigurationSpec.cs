@@ -6,6 +6,9 @@ public sealed record ConfigurationSpec(string Name, IReadOnlyList<SecretScope> S
 {
     public static ConfigurationSpec Default { get; } = new("default", [], new Dictionary<string, bool>());
 
+    /// <summary><c>spec.api</c>: the Dapr APIs this app may call.</summary>
+    public Configuration.ApiAccessSpec Api { get; init; } = Configuration.ApiAccessSpec.AllowAll;
+
     public bool IsEnabled(string feature) => Features.TryGetValue(feature, out var enabled) && enabled;
 
     /// <summary>Dapr's rule: a non-empty allow list admits only its names; otherwise the deny list, then the default access.

@@ -223,6 +223,7 @@ public sealed class Sidecar : IAsyncDisposable
         // Registered as an instance, so that no sidecar's container disposes what the app's other replicas share.
         builder.Services.AddSingleton(context.Options.Environment.Shared(context.AppId, () => new WorkflowEngine(context.AppId, context.LoggerFactory, context.Options.WorkflowTurnTimeout)));
         AddGrpcApi(builder.Services);
+        builder.Services.AddGrpcApiAccessRules();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 
         ListenOptions? http = null;
@@ -253,6 +254,8 @@ public sealed class Sidecar : IAsyncDisposable
             app.UseWhen(h => h.Connection.LocalPort == listeners.Http.IPEndPoint!.Port,
                 branch => branch.UseMiddleware<ApiTokenMiddleware>(token));
         }
+
+        app.UseApiAccessRules(context, listeners.Http);
 
         app.MapHealthApi();
         app.MapMetadataApi();
