@@ -20,9 +20,10 @@ test: build
 # The whole system: every app of dapr.yaml with a local sidecar, on components/$(PROFILE) (`make run PROFILE=redis`).
 # Builds only what it runs (run.slnf: the sidecar and the apps, no test project), then starts the runner's own
 # executable, so that no process sits between make and the runner.
+# Every app and its sidecar get a random DAPR_API_TOKEN / APP_API_TOKEN of their own for the run (never printed).
 run: check-profile
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/$(PROFILE)
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens
 
 check-profile:
 	@test -d components/$(PROFILE) || { echo "no profile components/$(PROFILE); the profiles are: $$(ls components | tr '\n' ' ')"; exit 2; }

@@ -23,6 +23,7 @@ public static class RunCommand
             {
                 ResourcesPathsOverride = commandLine.ResourcesPaths,
                 Replicas = commandLine.Replicas,
+                GenerateApiTokens = commandLine.GenerateApiTokens,
             }, stop);
             await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;

@@ -5,6 +5,9 @@ namespace LocalSidecar.Runner;
 /// <summary>The arguments of <c>LocalSidecar run</c>.</summary>
 public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> ResourcesPaths, IReadOnlyDictionary<string, int> Replicas)
 {
+    /// <summary><c>--generate-api-tokens</c>: a DAPR_API_TOKEN and an APP_API_TOKEN per app for this run.</summary>
+    public bool GenerateApiTokens { get; init; }
+
     public const string Usage = """
         usage: LocalSidecar run [-f <dapr.yaml | folder>] [--resources-path <dir>]... [--replicas <appId>=<n>]...
 
@@ -16,6 +19,8 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
           --resources-path <dir>      replaces the resources paths of every app; repeatable
           --replicas <appId>=<n>      run n instances of an app; replicas 2..n get free app and sidecar ports,
                                       and invocations of the app id are spread round-robin over them; repeatable
+          --generate-api-tokens       give every app and its sidecar a random DAPR_API_TOKEN and APP_API_TOKEN for
+                                      this run (never printed); an app whose env sets them keeps its own
 
         Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
         and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file
@@ -27,6 +32,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
         string? file = null;
         var resources = new List<string>();
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
+        var generateApiTokens = false;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -41,6 +47,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                 case "--resources-path" or "--components-path":
                     resources.Add(Path.GetFullPath(Value(), currentDirectory));
                     break;
+                case "--generate-api-tokens" when inline is null:
+                    generateApiTokens = true;
+                    break;
                 case "--replicas":
                     var (appId, count) = Replica(Value());
                     replicas[appId] = count;
@@ -50,7 +59,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
             }
         }
 
-        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas);
+        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas) { GenerateApiTokens = generateApiTokens };
     }
 
     private static (string AppId, int Count) Replica(string value)
