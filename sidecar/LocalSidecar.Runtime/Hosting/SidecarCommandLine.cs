@@ -23,6 +23,7 @@ public static class SidecarCommandLine
           --resources-path <dir>          component/subscription/resiliency YAML; repeatable
           --config <file>                 Dapr Configuration file
           --log-level <level>             debug | info | warn | error (default info)
+          --max-body-size <size>          largest request body / gRPC message, e.g. 4Mi (the default), 16Mi, 1048576
           --enable-app-health-check       probe the app before and while delivering work
           --app-health-check-path <p>     default /healthz
           --app-health-probe-interval <s> seconds, default 5
@@ -93,6 +94,9 @@ public static class SidecarCommandLine
             AppHealthProbeInterval = TimeSpan.FromSeconds(Number(Get("app-health-probe-interval"), "app-health-probe-interval") ?? 5),
             AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Number(Get("app-health-probe-timeout"), "app-health-probe-timeout") ?? 500),
             AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
+            MaxBodySize = Get("max-body-size") is { } size
+                ? ByteQuantity.TryParse(size, out var bytes) ? bytes : throw new ArgumentException($"--max-body-size '{size}' is not a size such as 4Mi, 16Mi or a number of bytes")
+                : 4 * 1024 * 1024,
         };
     }
 
@@ -101,6 +105,7 @@ public static class SidecarCommandLine
         "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-grpc-port", "dapr-internal-grpc-port",
         "resources-path", "components-path", "config", "log-level", "app-health-check-path",
         "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
+        "max-body-size",
     ];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

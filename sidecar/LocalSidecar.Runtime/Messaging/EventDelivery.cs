@@ -125,7 +125,8 @@ public sealed class EventDelivery(
         if (TraceContext.ChildSpan(Text(cloudEvent, "traceparent") ?? Text(cloudEvent, "traceid")) is { } traceparent)
         {
             request.Headers.TryAddWithoutValidation("traceparent", traceparent);
-            if (Text(cloudEvent, "tracestate") is { Length: > 0 } tracestate)
+            // The event's tracestate is the publisher's text: a control character (a CR/LF header injection) drops it.
+            if (Text(cloudEvent, "tracestate") is { Length: > 0 } tracestate && !tracestate.Any(char.IsControl))
             {
                 request.Headers.TryAddWithoutValidation("tracestate", tracestate);
             }
