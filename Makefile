@@ -20,13 +20,14 @@ test: build
 # The whole system: every app of dapr.yaml with a local sidecar, on components/$(PROFILE) (`make run PROFILE=redis`).
 # Builds only what it runs (run.slnf: the sidecar and the apps, no test project), then starts the runner's own
 # executable, so that no process sits between make and the runner.
+# Every app and its sidecar get a random DAPR_API_TOKEN / APP_API_TOKEN of their own for the run (never printed).
 # `make run NATIVE=1` runs the runner and its sidecars compiled ahead of time (make sidecar-native): half the memory.
 NATIVE ?= 0
 NATIVE_SIDECAR := .build/sidecar-native/LocalSidecar
 RUNNER := $(if $(filter 1,$(NATIVE)),$(NATIVE_SIDECAR),sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar)
 run: check-profile $(if $(filter 1,$(NATIVE)),sidecar-native)
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE)
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens
 
 # The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
 sidecar-native:

@@ -35,4 +35,12 @@ public sealed class RunCommandLineTests
     [Fact]
     public void A_flag_without_its_value_is_an_error() =>
         Assert.Throws<ArgumentException>(() => RunCommandLine.Parse(["-f"], "/repo"));
+
+    [Fact]
+    public void Api_tokens_are_generated_only_when_asked()
+    {
+        Assert.True(RunCommandLine.Parse(["-f", "dapr.yaml", "--generate-api-tokens"], "/repo").GenerateApiTokens);
+        Assert.False(RunCommandLine.Parse(["-f", "dapr.yaml"], "/repo").GenerateApiTokens);
+        Assert.Throws<ArgumentException>(() => RunCommandLine.Parse(["--generate-api-tokens=no"], "/repo"));
+    }
 }

@@ -18,6 +18,7 @@ public sealed class ComponentRegistry : IAsyncDisposable
     private static readonly HashSet<string> DaprdOnlyTypes = new(StringComparer.Ordinal) { "pubsub.kafka", "state.mongodb" };
 
     private readonly Dictionary<string, (ComponentSpec Spec, IComponent Instance)> _loaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Messaging.TopicScopes> _topicScopes = new(StringComparer.Ordinal);
 
     private ComponentRegistry() { }
 
@@ -60,6 +61,11 @@ public sealed class ComponentRegistry : IAsyncDisposable
                 }
 
                 registry._loaded[spec.Name] = (spec, instance);
+                if (spec.BuildingBlock == "pubsub")
+                {
+                    registry._topicScopes[spec.Name] = Messaging.TopicScopes.Read(metadata, appId);
+                }
+
                 logger.LogInformation("Component loaded: {Component} ({Type}/{Version})", spec.Name, spec.Type, spec.Version);
             }
         }
@@ -105,6 +111,9 @@ public sealed class ComponentRegistry : IAsyncDisposable
             }
         }
     }
+    /// <summary>The topic scoping of a loaded pub/sub component for this app (none for any other name).</summary>
+    public Messaging.TopicScopes TopicScopesOf(string pubsubName) =>
+        _topicScopes.TryGetValue(pubsubName, out var scopes) ? scopes : Messaging.TopicScopes.None;
 
     public IEnumerable<(string Name, T Component)> OfType<T>() where T : class, IComponent =>
         _loaded.Values.Where(e => e.Instance is T).Select(e => (e.Spec.Name, (T)e.Instance));

@@ -10,6 +10,8 @@ public sealed record ConfigurationSpec(string Name, IReadOnlyList<SecretScope> S
     public Configuration.MtlsSpec Mtls { get; init; } = Configuration.MtlsSpec.Default;
 
     public Configuration.AccessControlSpec AccessControl { get; init; } = Configuration.AccessControlSpec.None;
+    /// <summary><c>spec.api</c>: the Dapr APIs this app may call.</summary>
+    public Configuration.ApiAccessSpec Api { get; init; } = Configuration.ApiAccessSpec.AllowAll;
 
     public bool IsEnabled(string feature) => Features.TryGetValue(feature, out var enabled) && enabled;
 

@@ -237,7 +237,8 @@ public sealed class Sidecar : IAsyncDisposable
         builder.Services.AddSingleton<Security.AccessControl.InvocationAccessControl>();
         // Registered as an instance, so that no sidecar's container disposes what the app's other replicas share.
         builder.Services.AddSingleton(context.Options.Environment.Shared(context.AppId, () => new WorkflowEngine(context.AppId, context.LoggerFactory, context.Options.WorkflowTurnTimeout)));
-        AddGrpcApi(builder.Services);
+        AddGrpcApi(builder.Services, (int)context.Options.MaxBodySize);
+        builder.Services.AddGrpcApiAccessRules();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = context.Options.GracefulShutdown);
 
         ListenOptions? http = null;
@@ -246,7 +247,7 @@ public sealed class Sidecar : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MaxBodySize;
+            kestrel.Limits.MaxRequestBodySize = context.Options.MaxBodySize;
             kestrel.Listen(IPAddress.Loopback, context.Options.DaprHttpPort, o => http = o);
             // gRPC clients speak HTTP/2 without TLS (h2c) with prior knowledge, which Kestrel serves only on an
             // HTTP/2-only endpoint.
@@ -261,6 +262,7 @@ public sealed class Sidecar : IAsyncDisposable
         var app = builder.Build();
         var listeners = new Listeners(http!, grpc!, internalHop!);
         app.UseCleanPath();
+        app.UseBodySizeLimit(context.Options.MaxBodySize);
         app.UseRouting();
         app.Use((httpContext, next) => SeparatePorts(httpContext, next, listeners));
         if (context.Options.ApiToken is { Length: > 0 } token)
@@ -268,6 +270,8 @@ public sealed class Sidecar : IAsyncDisposable
             app.UseWhen(h => h.Connection.LocalPort == listeners.Http.IPEndPoint!.Port,
                 branch => branch.UseMiddleware<ApiTokenMiddleware>(token));
         }
+
+        app.UseApiAccessRules(context, listeners.Http);
 
         app.MapHealthApi();
         app.MapMetadataApi();
@@ -288,16 +292,13 @@ public sealed class Sidecar : IAsyncDisposable
         return (app, listeners);
     }
 
-    /// <summary>daprd's default <c>--max-body-size</c> (4 MiB), for HTTP bodies and gRPC messages alike.</summary>
-    private const int MaxBodySize = 4 * 1024 * 1024;
-
-    private static void AddGrpcApi(IServiceCollection services)
+    private static void AddGrpcApi(IServiceCollection services, int maxBodySize)
     {
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<ApiTokenInterceptor>();
-            o.MaxReceiveMessageSize = MaxBodySize;
-            o.MaxSendMessageSize = MaxBodySize;
+            o.MaxReceiveMessageSize = maxBodySize;
+            o.MaxSendMessageSize = maxBodySize;
         });
         services.AddSingleton<ApiTokenInterceptor>();
         services.AddSingleton<DaprGrpcService>();

@@ -23,6 +23,7 @@ public static class SidecarCommandLine
           --resources-path <dir>          component/subscription/resiliency YAML; repeatable
           --config <file>                 Dapr Configuration file
           --log-level <level>             debug | info | warn | error (default info)
+          --max-body-size <size>          largest request body / gRPC message, e.g. 4Mi (the default), 16Mi, 1048576
           --enable-app-health-check       probe the app before and while delivering work
           --app-health-check-path <p>     default /healthz
           --app-health-probe-interval <s> seconds, default 5
@@ -101,6 +102,9 @@ public static class SidecarCommandLine
             AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
             Mtls = Security.MtlsCommandLine.Options(flags.Contains("enable-mtls"), Get("issuer-credentials"), environment),
             Faults = FaultSwitches.FromEnvironment(environment),
+            MaxBodySize = Get("max-body-size") is { } size
+                ? ByteQuantity.TryParse(size, out var bytes) ? bytes : throw new ArgumentException($"--max-body-size '{size}' is not a size such as 4Mi, 16Mi or a number of bytes")
+                : 4 * 1024 * 1024,
         };
     }
 
@@ -110,6 +114,7 @@ public static class SidecarCommandLine
         "resources-path", "components-path", "config", "log-level", "app-health-check-path",
         "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
         "issuer-credentials",
+        "max-body-size",
     ];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -43,6 +43,10 @@ public sealed record SidecarOptions
     /// <summary>When set, sent to the app as <c>dapr-api-token</c> on every call (APP_API_TOKEN).</summary>
     public string? AppApiToken { get; init; }
 
+    /// <summary>daprd's <c>--max-body-size</c> (default 4Mi): the largest request body of the HTTP API and message of
+    /// the gRPC API.</summary>
+    public long MaxBodySize { get; init; } = 4 * 1024 * 1024;
+
     public bool EnableAppHealthCheck { get; init; }
 
     public string AppHealthCheckPath { get; init; } = "/healthz";

@@ -43,6 +43,8 @@ public sealed class ServiceInvoker : IDisposable
             throw DaprErrors.DirectInvoke(rawTarget, invalid).ToException();
         }
 
+        request = request with { PathAndQuery = InvocationMethod.Normalize(rawTarget, request.PathAndQuery) };
+
         var retry = _context.Resiliency.AppRetry(target.AppId);
         var timeout = _context.Resiliency.AppTimeout(target.AppId);
         if (retry is not null)

@@ -25,6 +25,12 @@ public sealed class EventDelivery(
 {
     private readonly bool _rawPayload = ReadRawPayload(subscription, logger);
 
+    /// <summary>The component's topic scoping: daprd publishes dead letters through its publisher, so the
+    /// dead-letter topic must be one this app may publish to.</summary>
+    public TopicScopes TopicScopes { get; init; } = TopicScopes.None;
+
+    public string AppId { get; init; } = "";
+
     public async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
         // Waiting first means expiry is judged when delivery becomes possible, not when the message was taken.
@@ -119,7 +125,8 @@ public sealed class EventDelivery(
         if (TraceContext.ChildSpan(Text(cloudEvent, "traceparent") ?? Text(cloudEvent, "traceid")) is { } traceparent)
         {
             request.Headers.TryAddWithoutValidation("traceparent", traceparent);
-            if (Text(cloudEvent, "tracestate") is { Length: > 0 } tracestate)
+            // The event's tracestate is the publisher's text: a control character (a CR/LF header injection) drops it.
+            if (Text(cloudEvent, "tracestate") is { Length: > 0 } tracestate && !tracestate.Any(char.IsControl))
             {
                 request.Headers.TryAddWithoutValidation("tracestate", tracestate);
             }
@@ -157,6 +164,13 @@ public sealed class EventDelivery(
     {
         if (subscription.DeadLetterTopic is { } deadLetterTopic)
         {
+            if (!TopicScopes.AllowsPublish(deadLetterTopic))
+            {
+                logger.LogError("Failed to send a message of topic {Topic} to dead-letter topic {DeadLetterTopic}: {Error}",
+                    subscription.Topic, deadLetterTopic, $"topic {deadLetterTopic} is not allowed for app id {AppId}");
+                throw new EventDeliveryException($"topic {deadLetterTopic} is not allowed for app id {AppId}");
+            }
+
             await pubsub.PublishAsync(deadLetterTopic, message.Data, message.Metadata, cancellationToken);
         }
     }

@@ -85,6 +85,20 @@ public sealed class SubscriptionManager : IAsyncDisposable
                 continue;
             }
 
+            if (!_context.Components.TopicScopesOf(spec.PubsubName).AllowsSubscription(spec.Topic))
+            {
+                // daprd's line. daprd keeps retrying such a subscription; scopes cannot change while a sidecar runs,
+                // so the local sidecar logs it once. daprd still lists it in the metadata API, as here.
+                _logger.LogError("Failed to start subscription for pubsub {Pubsub}, topic {Topic}: {Error}",
+                    spec.PubsubName, spec.Topic, $"subscription to topic '{spec.Topic}' on pubsub '{spec.PubsubName}' is not allowed");
+                lock (_gate)
+                {
+                    _subscriptions = [.. _subscriptions, spec];
+                }
+
+                continue;
+            }
+
             RouteTable routes;
             try
             {
@@ -112,7 +126,11 @@ public sealed class SubscriptionManager : IAsyncDisposable
 
     private bool Join(SubscriptionSpec spec, RouteTable routes, IPubSub pubsub, AppChannel channel)
     {
-        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger);
+        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger)
+        {
+            TopicScopes = _context.Components.TopicScopesOf(spec.PubsubName),
+            AppId = _context.AppId,
+        };
         lock (_gate)
         {
             if (_disposed)

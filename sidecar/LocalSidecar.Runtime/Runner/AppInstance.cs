@@ -13,6 +13,10 @@ public sealed class AppInstance
     private readonly ILoggerFactory _sidecarLogs;
     private readonly RunnerOutput _output;
     private volatile bool _stopping;
+    private Security.RunApiTokens _tokens = new("", "");
+
+    private const string DaprApiTokenVariable = "DAPR_API_TOKEN";
+    private const string AppApiTokenVariable = "APP_API_TOKEN";
 
     private AppInstance(string name, RunAppSpec app, int? appPort, Sidecar sidecar, ILoggerFactory sidecarLogs, RunnerOutput output)
     {
@@ -41,6 +45,11 @@ public sealed class AppInstance
         var name = replicated ? $"{app.AppId}#{replica}" : app.AppId;
         var appPort = replica == 1 ? app.AppPort : app.AppPort is null ? null : FreePort.Next();
         string? Variable(string key) => app.Env.TryGetValue(key, out var value) ? value : options.ProcessEnvironment(key);
+        var generated = options.GenerateApiTokens ? Security.RunApiTokens.Generate() : null;
+        // A token the app's env or the runner's environment gives wins over a generated one.
+        var tokens = new Security.RunApiTokens(
+            NullIfEmpty(Variable(DaprApiTokenVariable)) ?? generated?.DaprApiToken ?? "",
+            NullIfEmpty(Variable(AppApiTokenVariable)) ?? generated?.AppApiToken ?? "");
 
         var sidecarLogs = SidecarLogging.CreateJsonLoggerFactory(app.AppId, app.LogLevel, new PrefixedLineWriter(output, RunnerOutput.SidecarPrefix(name)));
         Sidecar sidecar;
@@ -58,8 +67,8 @@ public sealed class AppInstance
                 ResourcesPaths = options.ResourcesPathsOverride.Count > 0 ? options.ResourcesPathsOverride : app.ResourcesPaths,
                 ConfigPath = app.ConfigFilePath,
                 WorkingDirectory = app.AppDirPath,
-                ApiToken = NullIfEmpty(Variable("DAPR_API_TOKEN")),
-                AppApiToken = NullIfEmpty(Variable("APP_API_TOKEN")),
+                ApiToken = NullIfEmpty(tokens.DaprApiToken),
+                AppApiToken = NullIfEmpty(tokens.AppApiToken),
                 Faults = FaultSwitches.FromEnvironment(Variable),
                 EnableAppHealthCheck = app.EnableAppHealthCheck,
                 AppHealthCheckPath = app.AppHealthCheckPath,
@@ -78,7 +87,10 @@ public sealed class AppInstance
             throw;
         }
 
-        var instance = new AppInstance(name, app, appPort, sidecar, sidecarLogs, output);
+        var instance = new AppInstance(name, app, appPort, sidecar, sidecarLogs, output)
+        {
+            _tokens = tokens,
+        };
         if (app.Command.Count > 0)
         {
             try
@@ -141,6 +153,16 @@ public sealed class AppInstance
             ["APP_CHANNEL_ADDRESS"] = App.AppChannelAddress,
             ["APP_PROTOCOL"] = App.AppProtocol,
         };
+        if (_tokens.DaprApiToken.Length > 0)
+        {
+            environment[DaprApiTokenVariable] = _tokens.DaprApiToken;
+        }
+
+        if (_tokens.AppApiToken.Length > 0)
+        {
+            environment[AppApiTokenVariable] = _tokens.AppApiToken;
+        }
+
         foreach (var (key, value) in App.Env)
         {
             environment[key] = value;

@@ -7,6 +7,8 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
 {
     /// <summary><c>--issuer-credentials</c>: Sentry's folder of ca.crt, issuer.crt and issuer.key for the run's mTLS.</summary>
     public string? IssuerCredentials { get; init; }
+    /// <summary><c>--generate-api-tokens</c>: a DAPR_API_TOKEN and an APP_API_TOKEN per app for this run.</summary>
+    public bool GenerateApiTokens { get; init; }
 
     public const string Usage = """
         usage: LocalSidecar run [-f <dapr.yaml | folder>] [--resources-path <dir>]... [--replicas <appId>=<n>]...
@@ -23,6 +25,8 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
           --issuer-credentials <dir>  Sentry's ca.crt, issuer.crt and issuer.key for mTLS (an empty folder gets new
                                       ones, as Sentry writes them on first start); without it a run whose
                                       Configurations set spec.mtls.enabled gets a new certificate authority per run
+          --generate-api-tokens       give every app and its sidecar a random DAPR_API_TOKEN and APP_API_TOKEN for
+                                      this run (never printed); an app whose env sets them keeps its own
 
         Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
         and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file
@@ -35,6 +39,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
         var resources = new List<string>();
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         string? issuerCredentials = null;
+        var generateApiTokens = false;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -51,6 +56,8 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                     break;
                 case "--issuer-credentials":
                     issuerCredentials = Path.GetFullPath(Value(), currentDirectory);
+                case "--generate-api-tokens" when inline is null:
+                    generateApiTokens = true;
                     break;
                 case "--replicas":
                     var (appId, count) = Replica(Value());
@@ -61,7 +68,11 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
             }
         }
 
-        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas) { IssuerCredentials = issuerCredentials };
+        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas)
+        {
+            IssuerCredentials = issuerCredentials,
+            GenerateApiTokens = generateApiTokens,
+        };
     }
 
     private static (string AppId, int Count) Replica(string value)

@@ -21,6 +21,10 @@ public sealed record RunnerOptions
     /// are read from it (unless an app's <c>env</c> sets them).</summary>
     public Func<string, string?> ProcessEnvironment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>Gives every app and its sidecar a fresh <c>DAPR_API_TOKEN</c> and <c>APP_API_TOKEN</c> for this run
+    /// (<c>--generate-api-tokens</c>), unless the app's <c>env</c> sets them.</summary>
+    public bool GenerateApiTokens { get; init; }
+
     /// <summary>How long to wait for the apps to become reachable before printing the summary anyway.</summary>
     public TimeSpan AppStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -96,6 +96,13 @@ public static class DaprErrors
             $"error when publishing to topic {topic} in pubsub {pubsub}: {detail}",
             new Dictionary<string, string> { ["topic"] = topic, ["error"] = detail });
 
+    public static DaprApiError PubSubForbidden(string pubsub, string topic, string appId)
+    {
+        var message = $"topic {topic} is not allowed for app id {appId}";
+        return PubSub(pubsub, 403, StatusCode.PermissionDenied, "ERR_PUBSUB_FORBIDDEN", "DAPR_PUBSUB_FORBIDDEN", message,
+            new Dictionary<string, string> { ["topic"] = topic, ["error"] = message });
+    }
+
     // ---- secrets (messages.APIError: no details) ----
 
     public static DaprApiError SecretStoreNotConfigured() =>

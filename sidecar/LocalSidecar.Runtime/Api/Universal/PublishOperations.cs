@@ -22,6 +22,7 @@ public sealed class PublishOperations(SidecarContext context)
     {
         var (pubsub, rawPayload) = Validate(input.PubsubName, input.Topic, input.Metadata);
         var payload = rawPayload ? input.Data : Envelope(input);
+        EnsureTopicAllowed(input.PubsubName, input.Topic);
         try
         {
             await pubsub.PublishAsync(input.Topic, payload, input.Metadata, cancellationToken);
@@ -55,6 +56,7 @@ public sealed class PublishOperations(SidecarContext context)
             return (entry.EntryId, Payload: rawPayload ? entry.Event : Envelope(input), Metadata: merged);
         }).ToList();
 
+        EnsureTopicAllowed(pubsubName, topic);
         var failures = new List<BulkPublishFailure>();
         foreach (var (entryId, payload, entryMetadata) in payloads)
         {
@@ -97,6 +99,16 @@ public sealed class PublishOperations(SidecarContext context)
         }
 
         return (pubsub, rawPayload);
+    }
+
+    /// <summary>The component's topic scoping (publishingScopes, allowedTopics, protectedTopics), checked as daprd's
+    /// publisher checks it: after the request has been read, before the broker.</summary>
+    private void EnsureTopicAllowed(string pubsubName, string topic)
+    {
+        if (!context.Components.TopicScopesOf(pubsubName).AllowsPublish(topic))
+        {
+            throw DaprErrors.PubSubForbidden(pubsubName, topic, context.AppId).ToException();
+        }
     }
 
     private byte[] Envelope(PublishInput input)

@@ -1,0 +1,57 @@
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using LocalSidecar.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LocalSidecar.Api.Grpc;
+
+/// <summary>Refuses the Dapr rpcs that the Configuration's <c>spec.api</c> closes, as daprd does: Unimplemented, with
+/// the status text and an ErrorInfo carrying HTTP 501 and "requested endpoint is not available".</summary>
+public sealed class ApiAccessInterceptor(SidecarContext sidecar) : Interceptor
+{
+    private readonly GrpcApiAccess _access = new(sidecar.Configuration.Api);
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(request, context);
+    }
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, context);
+    }
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(request, responseStream, context);
+    }
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        Check(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private void Check(ServerCallContext context)
+    {
+        if (!_access.Allows(context.Method))
+        {
+            throw GrpcErrors.FromHttpStatus(501, "requested endpoint is not available");
+        }
+    }
+}
+
+public static class ApiAccessInterceptorRegistration
+{
+    /// <summary>Adds the interceptor after those already configured (the API token is checked first).</summary>
+    public static IServiceCollection AddGrpcApiAccessRules(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiAccessInterceptor>();
+        services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<ApiAccessInterceptor>());
+        return services;
+    }
+}
