@@ -56,6 +56,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                     break;
                 case "--issuer-credentials":
                     issuerCredentials = Path.GetFullPath(Value(), currentDirectory);
+                    break;
                 case "--generate-api-tokens" when inline is null:
                     generateApiTokens = true;
                     break;
