@@ -24,6 +24,7 @@ public static class RunCommand
                 ResourcesPathsOverride = commandLine.ResourcesPaths,
                 Replicas = commandLine.Replicas,
                 IssuerCredentials = commandLine.IssuerCredentials,
+                Dashboard = commandLine.Dashboard ? new Dashboard.DashboardOptions() : null,
             }, stop);
             await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;

@@ -8,9 +8,12 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
     /// <summary><c>--issuer-credentials</c>: Sentry's folder of ca.crt, issuer.crt and issuer.key for the run's mTLS.</summary>
     public string? IssuerCredentials { get; init; }
 
+    /// <summary><c>--dashboard</c>: start the Aspire dashboard and feed it the run's resources.</summary>
+    public bool Dashboard { get; init; }
+
     public const string Usage = """
         usage: LocalSidecar run [-f <dapr.yaml | folder>] [--resources-path <dir>]... [--replicas <appId>=<n>]...
-                                   [--issuer-credentials <dir>]
+                                   [--issuer-credentials <dir>] [--dashboard]
 
         Runs a Dapr Multi-App Run file: every app with a local sidecar started in this process. Apps and sidecars
         start in the app's appDirPath; app output lines are prefixed '== APP - <appId> ==', sidecar logs
@@ -23,6 +26,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
           --issuer-credentials <dir>  Sentry's ca.crt, issuer.crt and issuer.key for mTLS (an empty folder gets new
                                       ones, as Sentry writes them on first start); without it a run whose
                                       Configurations set spec.mtls.enabled gets a new certificate authority per run
+          --dashboard                 start the Aspire dashboard (UI on localhost:18888, OTLP on 4317 gRPC and
+                                      4318 HTTP), list every app and sidecar in it and point the apps' telemetry
+                                      at it; the runner prints its login link
 
         Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
         and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file
@@ -35,6 +41,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
         var resources = new List<string>();
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         string? issuerCredentials = null;
+        var dashboard = false;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -56,12 +63,15 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                     var (appId, count) = Replica(Value());
                     replicas[appId] = count;
                     break;
+                case "--dashboard" when inline is null:
+                    dashboard = true;
+                    break;
                 default:
                     throw new ArgumentException($"unexpected argument '{args[i]}'\n{Usage}");
             }
         }
 
-        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas) { IssuerCredentials = issuerCredentials };
+        return new RunCommandLine(Path.GetFullPath(file ?? ".", currentDirectory), resources, replicas) { IssuerCredentials = issuerCredentials, Dashboard = dashboard };
     }
 
     private static (string AppId, int Count) Replica(string value)
