@@ -29,4 +29,8 @@ public sealed record SidecartSystemOptions
     public bool KeepFiles { get; init; }
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs the Aspire dashboard beside the system, as <c>make run</c> does, on free ports: the apps export to it,
+    /// the sidecars too (their Configurations are copied with its OTLP port), and the runner serves it the resource service.</summary>
+    public bool Dashboard { get; init; }
 }
