@@ -73,6 +73,11 @@ public sealed class MultiAppRunner : IAsyncDisposable
             output.Runner(instance.Describe());
         }
 
+        if (runner.Dashboard?.Describe(options.Dashboard) is { } dashboard)
+        {
+            output.Runner(dashboard);
+        }
+
         return runner;
     }
 

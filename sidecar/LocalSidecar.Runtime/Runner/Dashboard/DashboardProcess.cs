@@ -59,6 +59,9 @@ public sealed class DashboardProcess
         return dashboard;
     }
 
+    /// <summary>Whether the dashboard answered and still runs.</summary>
+    public bool IsUp { get; private set; }
+
     public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
     /// <summary>Prints the login URL once the UI answers, or why the dashboard ended.</summary>
@@ -69,6 +72,7 @@ public sealed class DashboardProcess
         {
             if (await IsListeningAsync(_options.UiPort))
             {
+                IsUp = !_process.Exited.IsCompleted;
                 output.Runner($"dashboard: {_options.LoginUrl} (this run's login link; `make run DASHBOARD=0` runs without the dashboard)");
                 return;
             }

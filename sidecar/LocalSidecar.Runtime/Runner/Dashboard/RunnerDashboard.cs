@@ -55,6 +55,10 @@ public sealed class RunnerDashboard : IAsyncDisposable
         return dashboard;
     }
 
+    /// <summary>For the runner's start-up summary: the login link again, when the dashboard is up.</summary>
+    public string? Describe(DashboardOptions? options) =>
+        _process is { IsUp: true } && options is not null ? $"dashboard: {options.LoginUrl}" : null;
+
     /// <summary>Lists an app instance (its app and its sidecar) from now on.</summary>
     public void Track(AppInstance instance) => _resources.Add(instance);
 
