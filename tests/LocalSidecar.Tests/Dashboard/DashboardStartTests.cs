@@ -30,6 +30,17 @@ public sealed class DashboardStartTests : IDisposable
     }
 
     [Fact]
+    public async Task An_executable_that_cannot_run_here_holds_nothing_up()
+    {
+        var notAProgram = _folder.Write("Aspire.Dashboard", "not a program");
+        var dashboard = FreePorts() with { ExecutablePath = notAProgram };
+        await using var runner = await StartAsync(dashboard);
+
+        await _output.WaitForAsync(l => l.StartsWith($"== RUNNER == dashboard: not started, {notAProgram} cannot run here", StringComparison.Ordinal));
+        await AssertEchoAnswersAsync(runner);
+    }
+
+    [Fact]
     public async Task With_its_port_taken_the_dashboard_is_not_started_and_the_apps_run()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

@@ -52,7 +52,18 @@ public sealed class DashboardProcess
         };
 
         DashboardProcess? dashboard = null;
-        var process = AppProcess.Start([executable], Path.GetDirectoryName(executable)!, environment, line => dashboard?.Keep(line));
+        AppProcess process;
+        try
+        {
+            process = AppProcess.Start([executable], Path.GetDirectoryName(executable)!, environment, line => dashboard?.Keep(line));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // The package holds a linux-x64 executable: elsewhere it does not run.
+            output.Runner($"dashboard: not started, {executable} cannot run here ({e.Message}); the apps run without it");
+            return null;
+        }
+
         dashboard = new DashboardProcess(process, options);
         output.Runner($"dashboard: starting (pid {process.Id}); OTLP on {options.OtlpGrpcUrl} (gRPC) and {options.OtlpHttpUrl} (HTTP)");
         _ = dashboard.AnnounceAsync(output);
