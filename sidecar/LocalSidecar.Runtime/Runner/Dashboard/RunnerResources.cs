@@ -118,7 +118,14 @@ public sealed class RunnerResources : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                Refresh();
+                try
+                {
+                    Refresh();
+                }
+                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+                {
+                    // An instance being stopped while it is read: the next tick sees it settled.
+                }
             }
         }
         catch (OperationCanceledException)
@@ -208,7 +215,8 @@ public sealed class RunnerResources : IAsyncDisposable
             resource.Environment.Add(environmentVariable);
         }
 
-        if (channel is not null)
+        // Health is that of a running process; an exited one has none.
+        if (channel is not null && process is { Exited.IsCompleted: false })
         {
             resource.HealthReports.Add(new HealthReport
             {
