@@ -106,10 +106,11 @@ public sealed class DashboardResourceService(
         }
     }
 
+    /// <summary>Lines carry no stdout/stderr flag: the runner reads both streams of an app into one.</summary>
     private static WatchResourceConsoleLogsUpdate Update(IEnumerable<ConsoleLine> lines)
     {
         var update = new WatchResourceConsoleLogsUpdate();
-        update.LogLines.AddRange(lines.Select(l => new ConsoleLogLine { Text = l.Text, LineNumber = l.Number, IsStdErr = false }));
+        update.LogLines.AddRange(lines.Select(l => new ConsoleLogLine { Text = l.Text, LineNumber = l.Number }));
         return update;
     }
 
