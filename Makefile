@@ -4,6 +4,8 @@ PYTHON ?= python3
 CONFIGURATION ?= Debug
 # The component profile `make run` uses: components/$(PROFILE) (local: SQLite + in-memory pub/sub; redis: a Redis server).
 PROFILE ?= local
+# `make run` starts the Aspire dashboard beside the apps (UI on localhost:18888, OTLP on 4317/4318); DASHBOARD=0 leaves it out.
+DASHBOARD ?= 1
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
@@ -27,7 +29,7 @@ NATIVE_SIDECAR := .build/sidecar-native/LocalSidecar
 RUNNER := $(if $(filter 1,$(NATIVE)),$(NATIVE_SIDECAR),sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar)
 run: check-profile $(if $(filter 1,$(NATIVE)),sidecar-native)
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens $(if $(filter 0,$(DASHBOARD)),,--dashboard)
 
 # The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
 sidecar-native:

@@ -33,6 +33,14 @@ public sealed class RunCommandLineTests
         Assert.Throws<ArgumentException>(() => RunCommandLine.Parse([flag, value], "/repo"));
 
     [Fact]
+    public void The_dashboard_is_off_unless_asked_for()
+    {
+        Assert.False(RunCommandLine.Parse(["-f", "dapr.yaml"], "/repo").Dashboard);
+        Assert.True(RunCommandLine.Parse(["-f", "dapr.yaml", "--dashboard"], "/repo").Dashboard);
+        Assert.Throws<ArgumentException>(() => RunCommandLine.Parse(["--dashboard=yes"], "/repo"));
+    }
+
+    [Fact]
     public void A_flag_without_its_value_is_an_error() =>
         Assert.Throws<ArgumentException>(() => RunCommandLine.Parse(["-f"], "/repo"));
 

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using LocalSidecar.Hosting;
 using LocalSidecar.NameResolution;
 using LocalSidecar.Runner;
+using LocalSidecar.Runner.Dashboard;
 
 namespace Sidecart.Testing;
 
@@ -83,6 +84,12 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     /// <summary>The app's <c>APP_API_TOKEN</c>, which the app requires of every caller but its health probe.</summary>
     public string? AppApiToken(string appId) => _tokens.TryGetValue(appId, out var tokens) ? tokens.App : null;
 
+    /// <summary>The dashboard of this run (its login link, OTLP ports), when <see cref="SidecartSystemOptions.Dashboard"/> is on.</summary>
+    public DashboardOptions? Dashboard { get; private set; }
+
+    /// <summary>The runner's resource service (where, and its key), when the dashboard is on.</summary>
+    public RunnerDashboard? RunnerDashboard => _runner?.Dashboard;
+
     /// <summary>Where an app's sidecar serves Dapr's HTTP API.</summary>
     public Uri DaprEndpoint(string appId) => new($"http://127.0.0.1:{_daprPorts[appId]}");
 
@@ -146,6 +153,11 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             _grpcPorts[app.AppId] = FreePort.Next();
         }
 
+        if (options.Dashboard)
+        {
+            Dashboard = new DashboardOptions { UiPort = FreePort.Next(), OtlpGrpcPort = FreePort.Next(), OtlpHttpPort = FreePort.Next() };
+        }
+
         _runFilePath = Path.Combine(Temp, "dapr.yaml");
         await File.WriteAllTextAsync(_runFilePath, RunFileText(root, resources, options), cancellationToken);
 
@@ -165,6 +177,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             AppStartTimeout = TimeSpan.FromSeconds(60),
             StopGracePeriod = TimeSpan.FromSeconds(3),
             ProcessEnvironment = name => options.SidecarEnv.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name),
+            Dashboard = Dashboard,
         };
         _runner = await MultiAppRunner.StartAsync(RunFile.Load(_runFilePath), runnerOptions, cancellationToken);
     }
@@ -246,6 +259,23 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         {
             _output.WriteLine(line);
         }
+    }
+
+    /// <summary>config/&lt;app&gt;.yaml, or with the dashboard on, a copy that exports to this run's dashboard instead of
+    /// the default OTLP port a <c>make run</c> may hold.</summary>
+    private string ConfigFile(string root, string appId)
+    {
+        var config = Path.Combine(root, "config", $"{appId}.yaml");
+        if (Dashboard is null)
+        {
+            return config;
+        }
+
+        var copy = Path.Combine(Temp, "config", $"{appId}.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+        File.WriteAllText(copy, File.ReadAllText(config).Replace(
+            $"localhost:{DashboardOptions.DefaultOtlpGrpcPort}", $"localhost:{Dashboard.OtlpGrpcPort}", StringComparison.Ordinal));
+        return copy;
     }
 
     /// <summary>The profile's components: components/local with the state store moved to a temporary database file, or
@@ -338,7 +368,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
             // (and no Configuration). The others run with theirs, config/<app>.yaml, as dapr.yaml names it.
             if (id != "payment-provider")
             {
-                yaml.AppendLine(CultureInfo.InvariantCulture, $"    configFilePath: '{Path.Combine(root, "config", $"{id}.yaml")}'");
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"    configFilePath: '{ConfigFile(root, id)}'");
                 yaml.AppendLine(CultureInfo.InvariantCulture, $"    appPort: {_appPorts[id]}");
             }
 

@@ -44,4 +44,7 @@ public sealed record SidecartSystemOptions
     /// <summary>Runs the runner (every sidecar) as a process of its own, <c>LocalSidecar run</c>, which
     /// <see cref="SidecartSystem.KillRunnerAsync"/> can kill -9 and <see cref="SidecartSystem.StartRunnerAsync"/> start again.</summary>
     public bool RunnerProcess { get; init; }
+    /// <summary>Runs the Aspire dashboard beside the system, as <c>make run</c> does, on free ports: the apps export to it,
+    /// the sidecars too (their Configurations are copied with its OTLP port), and the runner serves it the resource service.</summary>
+    public bool Dashboard { get; init; }
 }

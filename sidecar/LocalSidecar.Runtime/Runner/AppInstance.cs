@@ -17,6 +17,7 @@ public sealed class AppInstance
 
     private const string DaprApiTokenVariable = "DAPR_API_TOKEN";
     private const string AppApiTokenVariable = "APP_API_TOKEN";
+    private int _restarting;
 
     private AppInstance(string name, RunAppSpec app, int? appPort, Sidecar sidecar, ILoggerFactory sidecarLogs, RunnerOutput output)
     {
@@ -39,6 +40,25 @@ public sealed class AppInstance
 
     /// <summary>Null for an app without a command (only its sidecar runs).</summary>
     public AppProcess? Process { get; private set; }
+
+    /// <summary>Variables the runner adds for the app's telemetry (where the Aspire dashboard listens); the run file's
+    /// <c>env</c> overrides them.</summary>
+    public IReadOnlyDictionary<string, string> TelemetryEnvironment { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>What the runner set in the app's environment on top of its own (secrets included: never display it
+    /// unmasked).</summary>
+    public IReadOnlyDictionary<string, string?> ProcessEnvironment { get; private set; } = new Dictionary<string, string?>();
+
+    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset? ProcessStartedAt { get; private set; }
+
+    public DateTimeOffset? ProcessExitedAt { get; private set; }
+
+    /// <summary>How many times the app was restarted on request (<see cref="RestartAsync"/>).</summary>
+    public int Restarts { get; private set; }
+
+    public bool IsRestarting => Volatile.Read(ref _restarting) == 1;
 
     public static async Task<AppInstance> StartAsync(RunAppSpec app, int replica, bool replicated, RunnerOptions options, RunnerOutput output, CancellationToken cancellationToken)
     {
@@ -90,6 +110,7 @@ public sealed class AppInstance
         var instance = new AppInstance(name, app, appPort, sidecar, sidecarLogs, output)
         {
             _tokens = tokens,
+            TelemetryEnvironment = Dashboard.DashboardTelemetry.AppVariables(options.Dashboard, app.AppId, name),
         };
         if (app.Command.Count > 0)
         {
@@ -130,6 +151,35 @@ public sealed class AppInstance
         return $"{Name}: app {app}{port}; Dapr HTTP API on {Sidecar.HttpEndpoint}, gRPC API on port {Sidecar.GrpcPort} (sidecar-to-sidecar port {Sidecar.InternalPort}); {state}";
     }
 
+    /// <summary>Stops the app's process as <see cref="StopAsync"/> does and starts it again with the same command and
+    /// environment; its sidecar keeps running. False when the app has no command, is being stopped or is already
+    /// restarting.</summary>
+    public async Task<bool> RestartAsync(TimeSpan grace)
+    {
+        if (Process is null || _stopping || Interlocked.CompareExchange(ref _restarting, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            _output.Runner($"restarting app {Name} (pid {Process.Id})");
+            await Process.StopAsync(grace);
+            if (_stopping)
+            {
+                return false;
+            }
+
+            Restarts++;
+            StartProcess();
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _restarting, 0);
+        }
+    }
+
     public async Task StopAsync(TimeSpan grace)
     {
         _stopping = true;
@@ -153,6 +203,11 @@ public sealed class AppInstance
             ["APP_CHANNEL_ADDRESS"] = App.AppChannelAddress,
             ["APP_PROTOCOL"] = App.AppProtocol,
         };
+        foreach (var (key, value) in TelemetryEnvironment)
+        {
+            environment[key] = value;
+        }
+
         if (_tokens.DaprApiToken.Length > 0)
         {
             environment[DaprApiTokenVariable] = _tokens.DaprApiToken;
@@ -169,12 +224,20 @@ public sealed class AppInstance
         }
 
         var prefix = RunnerOutput.AppPrefix(Name);
+        ProcessEnvironment = environment;
+        ProcessExitedAt = null;
         Process = AppProcess.Start(App.Command, App.AppDirPath, environment, line => _output.Line(prefix, line));
+        ProcessStartedAt = DateTimeOffset.UtcNow;
         _output.Runner($"started app {Name}: '{string.Join(' ', App.Command)}' (pid {Process.Id}) in {App.AppDirPath}");
         var process = Process;
         _ = process.Exited.ContinueWith(exited =>
         {
-            if (!_stopping)
+            if (ReferenceEquals(Process, process))
+            {
+                ProcessExitedAt = DateTimeOffset.UtcNow;
+            }
+
+            if (!_stopping && !IsRestarting)
             {
                 _output.Runner($"app {Name} (pid {process.Id}) exited with code {exited.Result}; the other apps keep running");
             }

@@ -14,7 +14,8 @@ public sealed class AppProcess
 
     private AppProcess(Process process) => _process = process;
 
-    public int Id => _process.Id;
+    /// <summary>Kept from the start: it stays readable after the process has exited and been disposed.</summary>
+    public int Id { get; private set; }
 
     /// <summary>Completes with the exit code when the process ends, for whatever reason.</summary>
     public Task<int> Exited => _exited.Task;
@@ -53,6 +54,7 @@ public sealed class AppProcess
         process.ErrorDataReceived += (_, e) => Forward(e.Data, onOutputLine);
         process.Exited += (_, _) => app._exited.TrySetResult(process.ExitCode);
         process.Start();
+        app.Id = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return app;

@@ -18,6 +18,9 @@ public sealed class MultiAppRunner : IAsyncDisposable
 
     public IReadOnlyList<AppInstance> Instances => _instances;
 
+    /// <summary>The resource service (and the dashboard) of this run, when <see cref="RunnerOptions"/> asked for them.</summary>
+    public Dashboard.RunnerDashboard? Dashboard { get; private set; }
+
     /// <summary>Starts every instance, waits (up to <see cref="RunnerOptions.AppStartTimeout"/>) for the apps to be
     /// reachable and prints where everything listens. If anything fails to start, what did start is stopped.</summary>
     public static async Task<MultiAppRunner> StartAsync(RunFile file, RunnerOptions options, CancellationToken cancellationToken)
@@ -40,12 +43,14 @@ public sealed class MultiAppRunner : IAsyncDisposable
         var runner = new MultiAppRunner(options, output, []);
         try
         {
+            runner.Dashboard = await LocalSidecar.Runner.Dashboard.RunnerDashboard.StartAsync(options, output, Path.GetFileName(Path.GetDirectoryName(file.FilePath)) ?? "dapr.yaml", cancellationToken);
             foreach (var app in file.Apps)
             {
                 var replicas = options.Replicas.GetValueOrDefault(app.AppId, 1);
                 for (var replica = 1; replica <= replicas; replica++)
                 {
                     runner._instances.Add(await AppInstance.StartAsync(app, replica, replicas > 1, options, output, cancellationToken));
+                    runner.Dashboard?.Track(runner._instances[^1]);
                 }
             }
 
@@ -68,6 +73,11 @@ public sealed class MultiAppRunner : IAsyncDisposable
             output.Runner(instance.Describe());
         }
 
+        if (runner.Dashboard?.Describe(options.Dashboard) is { } dashboard)
+        {
+            output.Runner(dashboard);
+        }
+
         return runner;
     }
 
@@ -81,6 +91,12 @@ public sealed class MultiAppRunner : IAsyncDisposable
 
         _output.Runner("stopping all apps and sidecars");
         await Task.WhenAll(_instances.Select(i => i.StopAsync(_options.StopGracePeriod)));
+        if (Dashboard is not null)
+        {
+            await Dashboard.StopDashboardAsync(_options.StopGracePeriod);
+            await Dashboard.DisposeAsync();
+        }
+
         _output.Runner("stopped");
     }
 

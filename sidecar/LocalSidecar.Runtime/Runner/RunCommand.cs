@@ -25,6 +25,7 @@ public static class RunCommand
                 Replicas = commandLine.Replicas,
                 IssuerCredentials = commandLine.IssuerCredentials,
                 GenerateApiTokens = commandLine.GenerateApiTokens,
+                Dashboard = commandLine.Dashboard ? new Dashboard.DashboardOptions() : null,
             }, stop);
             await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;

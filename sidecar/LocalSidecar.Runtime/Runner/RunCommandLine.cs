@@ -10,9 +10,12 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
     /// <summary><c>--generate-api-tokens</c>: a DAPR_API_TOKEN and an APP_API_TOKEN per app for this run.</summary>
     public bool GenerateApiTokens { get; init; }
 
+    /// <summary><c>--dashboard</c>: start the Aspire dashboard and feed it the run's resources.</summary>
+    public bool Dashboard { get; init; }
+
     public const string Usage = """
         usage: LocalSidecar run [-f <dapr.yaml | folder>] [--resources-path <dir>]... [--replicas <appId>=<n>]...
-                                   [--issuer-credentials <dir>]
+                                   [--issuer-credentials <dir>] [--dashboard]
 
         Runs a Dapr Multi-App Run file: every app with a local sidecar started in this process. Apps and sidecars
         start in the app's appDirPath; app output lines are prefixed '== APP - <appId> ==', sidecar logs
@@ -27,6 +30,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                                       Configurations set spec.mtls.enabled gets a new certificate authority per run
           --generate-api-tokens       give every app and its sidecar a random DAPR_API_TOKEN and APP_API_TOKEN for
                                       this run (never printed); an app whose env sets them keeps its own
+          --dashboard                 start the Aspire dashboard (UI on localhost:18888, OTLP on 4317 gRPC and
+                                      4318 HTTP), list every app and sidecar in it and point the apps' telemetry
+                                      at it; the runner prints its login link
 
         Each app gets APP_ID, APP_PORT (when set), DAPR_HTTP_PORT, DAPR_GRPC_PORT, APP_CHANNEL_ADDRESS, APP_PROTOCOL
         and its env; DAPR_API_TOKEN/APP_API_TOKEN pass through. Sidecar ports are free ones unless the run file
@@ -40,6 +46,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         string? issuerCredentials = null;
         var generateApiTokens = false;
+        var dashboard = false;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inline) = args[i].IndexOf('=', StringComparison.Ordinal) is var eq and > 0 && args[i].StartsWith("--", StringComparison.Ordinal)
@@ -64,6 +71,9 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
                     var (appId, count) = Replica(Value());
                     replicas[appId] = count;
                     break;
+                case "--dashboard" when inline is null:
+                    dashboard = true;
+                    break;
                 default:
                     throw new ArgumentException($"unexpected argument '{args[i]}'\n{Usage}");
             }
@@ -73,6 +83,7 @@ public sealed record RunCommandLine(string RunFilePath, IReadOnlyList<string> Re
         {
             IssuerCredentials = issuerCredentials,
             GenerateApiTokens = generateApiTokens,
+            Dashboard = dashboard,
         };
     }
 

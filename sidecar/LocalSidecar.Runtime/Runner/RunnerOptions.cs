@@ -37,4 +37,12 @@ public sealed record RunnerOptions
 
     /// <summary>Between SIGTERM and kill when stopping an app.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>When set, the runner starts the Aspire dashboard (<c>--dashboard</c>), serves it the resource service
+    /// and points every app's telemetry at it.</summary>
+    public Dashboard.DashboardOptions? Dashboard { get; init; }
+
+    /// <summary>When set, the runner serves the dashboard's resource service (<c>aspire.v1.DashboardService</c>);
+    /// <see cref="Dashboard"/> implies it, on a free port.</summary>
+    public Dashboard.ResourceServiceOptions? ResourceService { get; init; }
 }

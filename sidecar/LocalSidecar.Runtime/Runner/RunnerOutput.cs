@@ -12,12 +12,17 @@ public sealed class RunnerOutput(TextWriter target)
 
     public static string SidecarPrefix(string instanceName) => $"== DAPR - {instanceName} ==";
 
+    /// <summary>Every line, with its prefix, as it is written (in order): the resource service keeps them as each app's
+    /// and sidecar's console output.</summary>
+    public event Action<string, string>? LineWritten;
+
     public void Line(string prefix, string line)
     {
         lock (_gate)
         {
             target.WriteLine($"{prefix} {line}");
             target.Flush();
+            LineWritten?.Invoke(prefix, line);
         }
     }
 
