@@ -43,8 +43,9 @@ public sealed partial class WorkflowEngine
             }
             catch (Exception e)
             {
-                // The failure scheduled another recovery (WithInstanceAsync does on any failure).
+                // The store is still failing (e.g. a Redis loading its append-only file): tried again until it answers.
                 _logger.LogWarning("Workflow {InstanceId} of app {AppId}: re-arming after a failed commit failed ({Error}); trying again", id, _appId, e.Message);
+                ScheduleRecovery(id);
             }
         });
     }
