@@ -38,6 +38,9 @@ public static class ConfigurationLoader
             features[feature.RequiredString("name")] = feature.Bool("enabled", false);
         }
 
-        return new ConfigurationSpec(doc.Mapping("metadata")?.String("name") ?? "", scopes, features);
+        return new ConfigurationSpec(doc.Mapping("metadata")?.String("name") ?? "", scopes, features)
+        {
+            Observability = Configuration.ObservabilitySpec.Parse(spec),
+        };
     }
 }

@@ -6,6 +6,9 @@ public sealed record ConfigurationSpec(string Name, IReadOnlyList<SecretScope> S
 {
     public static ConfigurationSpec Default { get; } = new("default", [], new Dictionary<string, bool>());
 
+    /// <summary><c>spec.tracing</c>, <c>spec.metrics</c> and <c>spec.logging</c>.</summary>
+    public Configuration.ObservabilitySpec Observability { get; init; } = Configuration.ObservabilitySpec.Default;
+
     public bool IsEnabled(string feature) => Features.TryGetValue(feature, out var enabled) && enabled;
 
     /// <summary>Dapr's rule: a non-empty allow list admits only its names; otherwise the deny list, then the default access.

@@ -23,6 +23,10 @@ public static class SidecarCommandLine
           --resources-path <dir>          component/subscription/resiliency YAML; repeatable
           --config <file>                 Dapr Configuration file
           --log-level <level>             debug | info | warn | error (default info)
+          --log-as-json                   JSON log lines (the local sidecar always writes JSON)
+          --enable-api-logging[=bool]     one log line per API call (default: the Configuration's spec.logging.apiLogging)
+          --enable-metrics[=bool]         serve Prometheus metrics, default true
+          --metrics-port <port>           default 9090; 0 picks a free port
           --enable-app-health-check       probe the app before and while delivering work
           --app-health-check-path <p>     default /healthz
           --app-health-probe-interval <s> seconds, default 5
@@ -44,9 +48,23 @@ public static class SidecarCommandLine
             }
 
             var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[2..eq], arg[(eq + 1)..]) : (arg[2..], null);
-            if (name is "enable-app-health-check")
+            if (name is "enable-app-health-check" or "log-as-json" or "enable-api-logging" or "enable-metrics")
             {
-                flags.Add(name);
+                // Go bool flags: --flag, or --flag=false.
+                (values.TryGetValue(name, out var given) ? given : values[name] = []).Add(inline ?? "true");
+                if (inline is null or "true" or "True" or "TRUE" or "1")
+                {
+                    flags.Add(name);
+                }
+                else if (inline is not ("false" or "False" or "FALSE" or "0"))
+                {
+                    throw new ArgumentException($"--{name}={inline} is not true or false");
+                }
+                else
+                {
+                    flags.Remove(name);
+                }
+
                 continue;
             }
 
@@ -93,6 +111,9 @@ public static class SidecarCommandLine
             AppHealthProbeInterval = TimeSpan.FromSeconds(Number(Get("app-health-probe-interval"), "app-health-probe-interval") ?? 5),
             AppHealthProbeTimeout = TimeSpan.FromMilliseconds(Number(Get("app-health-probe-timeout"), "app-health-probe-timeout") ?? 500),
             AppHealthThreshold = Number(Get("app-health-threshold"), "app-health-threshold") ?? 3,
+            LogAsJson = flags.Contains("log-as-json"),
+            EnableApiLogging = values.ContainsKey("enable-api-logging") ? flags.Contains("enable-api-logging") : null,
+            MetricsPort = values.ContainsKey("enable-metrics") && !flags.Contains("enable-metrics") ? null : Port(Get("metrics-port"), "metrics-port") ?? 9090,
         };
     }
 
@@ -100,7 +121,7 @@ public static class SidecarCommandLine
     [
         "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-grpc-port", "dapr-internal-grpc-port",
         "resources-path", "components-path", "config", "log-level", "app-health-check-path",
-        "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
+        "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold", "metrics-port",
     ];
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -112,7 +112,7 @@ public sealed class SubscriptionManager : IAsyncDisposable
 
     private bool Join(SubscriptionSpec spec, RouteTable routes, IPubSub pubsub, AppChannel channel)
     {
-        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger);
+        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger, _context.Telemetry);
         lock (_gate)
         {
             if (_disposed)
