@@ -30,7 +30,7 @@ public static class MemoryBench
         var localProfile = Path.Combine(repoRoot, "components", "local");
         var sidecarKb = await MeasureAsync(
             sidecarDll,
-            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(sidecarPort), "--resources-path", "."],
+            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(sidecarPort), "--metrics-port", Invariant(FreePort()), "--resources-path", "."],
             localProfile,
             [sidecarPort],
             SidecarWorkloadAsync);
