@@ -11,12 +11,20 @@ public sealed class BenchSidecars : IAsyncDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sidecart-bench", Guid.NewGuid().ToString("N"));
     private readonly List<LocalSidecar.Hosting.Sidecar> _started = [];
     private readonly SidecarEnvironment _environment;
+    private readonly string? _configPath;
 
     /// <param name="actorStateStore">adds <c>statestore</c>, the actor state store: in memory, or SQLite when
     /// <paramref name="sqlite"/> (a file in this bench's temp folder).</param>
-    public BenchSidecars(bool actorStateStore = false, bool sqlite = false)
+    /// <param name="configuration">a Configuration (YAML) every sidecar here is started with.</param>
+    public BenchSidecars(bool actorStateStore = false, bool sqlite = false, string? configuration = null)
     {
         Directory.CreateDirectory(Path.Combine(_root, "resources"));
+        if (configuration is not null)
+        {
+            _configPath = Path.Combine(_root, "config.yaml");
+            File.WriteAllText(_configPath, configuration);
+        }
+
         File.WriteAllText(Path.Combine(_root, "resources", "pubsub.yaml"), """
             apiVersion: dapr.io/v1alpha1
             kind: Component
@@ -49,6 +57,7 @@ public sealed class BenchSidecars : IAsyncDisposable
             DaprHttpPort = daprHttpPort,
             DaprInternalPort = 0,
             ResourcesPaths = [Path.Combine(_root, "resources")],
+            ConfigPath = _configPath,
             WorkingDirectory = _root,
             Environment = _environment,
             LoggerFactory = NullLoggerFactory.Instance,

@@ -58,7 +58,7 @@ public static class MemoryBench
         var grpcPort = FreePort();
         return MeasureAsync(
             executable,
-            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(httpPort), "--dapr-grpc-port", Invariant(grpcPort), "--resources-path", "."],
+            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(httpPort), "--dapr-grpc-port", Invariant(grpcPort), "--metrics-port", Invariant(FreePort()), "--resources-path", "."],
             localProfile,
             [httpPort],
             StateWorkloadAsync);

@@ -37,6 +37,13 @@ if (args is ["--workflows"])
     return 0;
 }
 
+// `-- --tracing`: only what tracing everything costs (issue 16), printed.
+if (args is ["--tracing"])
+{
+    Console.WriteLine(await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000));
+    return 0;
+}
+
 // `-- --transport`: only the gRPC-vs-HTTP section, printed.
 if (args is ["--transport"])
 {

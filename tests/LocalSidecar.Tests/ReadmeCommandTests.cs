@@ -47,7 +47,7 @@ public sealed partial class ReadmeCommandTests
         Assert.Equal("works", await http.GetFromJsonAsync<string>("/v1.0/state/statestore/readme", Ct));
     }
 
-    /// <summary>The command's flags with a free Dapr HTTP port, and a free gRPC port (daprd's default 50001 otherwise),
+    /// <summary>The command's flags with a free Dapr HTTP port, a free metrics port and a free gRPC port (daprd's default 50001 otherwise),
     /// so that the test never meets a sidecar of <c>make run</c>.</summary>
     private static string[] WithFreePorts(string[] flags, int daprHttpPort)
     {
@@ -62,6 +62,8 @@ public sealed partial class ReadmeCommandTests
         }
 
         arguments.AddRange(["--dapr-grpc-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // daprd's metrics default is 9090, which anything on this machine may hold.
+        arguments.AddRange(["--metrics-port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return [.. arguments];
     }
 

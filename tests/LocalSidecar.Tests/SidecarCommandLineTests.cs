@@ -30,6 +30,19 @@ public sealed class SidecarCommandLineTests
     }
 
     [Fact]
+    public void Metrics_default_to_daprds_port_9090_and_the_observability_flags_read_as_go_bools()
+    {
+        var defaults = SidecarCommandLine.Parse(["--app-id", "a"], _ => null);
+        Assert.Equal((9090, (bool?)null, false), (defaults.MetricsPort, defaults.EnableApiLogging, defaults.LogAsJson));
+        Assert.Null(SidecarCommandLine.Parse(["--app-id", "a", "--enable-metrics=false", "--metrics-port", "9191"], _ => null).MetricsPort);
+        Assert.Equal(0, SidecarCommandLine.Parse(["--app-id", "a", "--metrics-port", "0"], _ => null).MetricsPort);
+        Assert.True(SidecarCommandLine.Parse(["--app-id", "a", "--enable-api-logging", "--log-as-json"], _ => null).EnableApiLogging);
+        Assert.False(SidecarCommandLine.Parse(["--app-id", "a", "--enable-api-logging=false"], _ => null).EnableApiLogging);
+        Assert.True(SidecarCommandLine.Parse(["--app-id", "a", "--log-as-json"], _ => null).LogAsJson);
+        Assert.Throws<ArgumentException>(() => SidecarCommandLine.Parse(["--app-id", "a", "--enable-metrics=maybe"], _ => null));
+    }
+
+    [Fact]
     public void The_gRPC_port_defaults_to_daprds_50001_and_the_flag_wins()
     {
         Assert.Equal(50001, SidecarCommandLine.Parse(["--app-id", "a"], _ => null).DaprGrpcPort);

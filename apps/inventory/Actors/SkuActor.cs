@@ -40,6 +40,10 @@ public sealed class SkuActor : Actor, ISkuActor, IRemindable
                 // One-shot: an infinite period fires once, and the sidecar then forgets the reminder.
                 await RegisterReminderAsync(ExpiryPrefix + request.OrderId, state: null, _options.Value.ReservationTimeout, Timeout.InfiniteTimeSpan);
             }
+            else
+            {
+                InventoryMetrics.ReservationRefused(Sku);
+            }
         }
 
         return Result(request.OrderId, decision, ledger);

@@ -9,11 +9,14 @@ public sealed class OrderEventPublisher(DaprClient dapr) : IOrderEventPublisher
 {
     public const string PubSubName = "pubsub";
 
-    public Task PublishAsync(OrderStatusChanged change, CancellationToken cancellationToken) =>
-        dapr.PublishEventAsync(
+    public async Task PublishAsync(OrderStatusChanged change, CancellationToken cancellationToken)
+    {
+        await dapr.PublishEventAsync(
             PubSubName,
             OrderStatusChanged.Topic,
             change,
             new Dictionary<string, string> { ["cloudevent.id"] = change.CloudEventId, ["partitionKey"] = change.OrderId },
             cancellationToken);
+        OrderMetrics.Published(change);
+    }
 }

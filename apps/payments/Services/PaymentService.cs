@@ -83,6 +83,7 @@ public sealed class PaymentService(PaymentStore store, PaymentProviderClient pro
 
         var reason = string.IsNullOrEmpty(authorization.DeclineReason) ? "declined" : authorization.DeclineReason;
         logger.LogInformation("Payment of order {OrderId} declined: {DeclineReason}", pending.OrderId, reason);
+        Infrastructure.PaymentMetrics.Declined();
         return pending.Decline(reason, time.GetUtcNow());
     }
 

@@ -12,10 +12,13 @@ namespace Sidecart.Events;
 public sealed class ValidatingConsumer(DeadLetterStore deadLetters, ILogger<ValidatingConsumer> logger)
 {
     public async Task<TopicResponse> HandleAsync<T>(
-        TopicDelivery delivery, EventContract<T> contract, Func<T, CancellationToken, Task<TopicResponse>> handler, CancellationToken cancellationToken) =>
-        contract.TryRead(delivery, out var payload, out var reason)
+        TopicDelivery delivery, EventContract<T> contract, Func<T, CancellationToken, Task<TopicResponse>> handler, CancellationToken cancellationToken)
+    {
+        EventMetrics.Handling(delivery, contract.Topic, DateTimeOffset.UtcNow);
+        return contract.TryRead(delivery, out var payload, out var reason)
             ? await handler(payload, cancellationToken)
             : await RefuseAsync(delivery, contract.Topic, reason, cancellationToken);
+    }
 
     /// <summary>Refuses an event that keeps its contract but cannot be applied (a business rule says no): kept with the
     /// reason, then DROP.</summary>
@@ -32,6 +35,7 @@ public sealed class ValidatingConsumer(DeadLetterStore deadLetters, ILogger<Vali
         try
         {
             await deadLetters.RecordAsync(delivery, topic, reason, cancellationToken);
+            EventMetrics.DeadLettered(topic, reason);
             return answer;
         }
         catch (Exception e) when (e is DaprException or DeadLetterStoreException)

@@ -54,6 +54,13 @@ public sealed class ActorRouter(INameResolver resolver, TimeProvider time, Invoc
                 try
                 {
                     using var request = remote.ToMessage(owner, actor);
+                    // The host sidecar's CallActor span continues this sidecar's span (see Diagnostics/).
+                    if (System.Diagnostics.Activity.Current is { } span && span.Source.Name == Diagnostics.SidecarTracing.ScopeName)
+                    {
+                        request.Headers.Remove("traceparent");
+                        request.Headers.TryAddWithoutValidation("traceparent", Diagnostics.SidecarTracing.Traceparent(span));
+                    }
+
                     using var response = await hop.For(owner.AppId).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
                     var answer = await ActorResponse.ReadAsync(response, cancellationToken);
                     if (!answer.IsNotOwner)

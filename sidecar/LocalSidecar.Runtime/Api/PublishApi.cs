@@ -23,10 +23,10 @@ public static partial class PublishApi
         return routes;
     }
 
-    private static async Task<IResult> PublishAsync(HttpRequest request, PublishOperations publish)
+    private static async Task<IResult> PublishAsync(HttpRequest request, PublishOperations publish, Hosting.SidecarContext context)
     {
         var (pubsubName, topic) = ParseTarget(request.HttpContext);
-        var trace = TraceContext.ChildOf(request.Headers["traceparent"].ToString(), request.Headers["tracestate"].ToString());
+        var trace = context.Telemetry.Tracing.ForCloudEvent(request.Headers["traceparent"].ToString(), request.Headers["tracestate"].ToString());
         var contentType = request.Headers.ContentType.Count > 0 ? request.Headers.ContentType.ToString() : null;
         await publish.PublishAsync(new PublishInput(pubsubName, topic, await ReadBodyAsync(request), contentType, DaprError.QueryMetadata(request), trace),
             request.HttpContext.RequestAborted);

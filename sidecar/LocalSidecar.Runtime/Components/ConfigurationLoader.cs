@@ -43,6 +43,7 @@ public static class ConfigurationLoader
             Mtls = Configuration.MtlsSpec.Parse(spec),
             AccessControl = Configuration.AccessControlSpec.Parse(spec),
             Api = Configuration.ApiAccessSpec.Read(spec?.Mapping("api")),
+            Observability = Configuration.ObservabilitySpec.Parse(spec),
         };
     }
 }

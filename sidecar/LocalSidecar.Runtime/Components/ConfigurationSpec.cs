@@ -12,6 +12,8 @@ public sealed record ConfigurationSpec(string Name, IReadOnlyList<SecretScope> S
     public Configuration.AccessControlSpec AccessControl { get; init; } = Configuration.AccessControlSpec.None;
     /// <summary><c>spec.api</c>: the Dapr APIs this app may call.</summary>
     public Configuration.ApiAccessSpec Api { get; init; } = Configuration.ApiAccessSpec.AllowAll;
+    /// <summary><c>spec.tracing</c>, <c>spec.metrics</c> and <c>spec.logging</c>.</summary>
+    public Configuration.ObservabilitySpec Observability { get; init; } = Configuration.ObservabilitySpec.Default;
 
     public bool IsEnabled(string feature) => Features.TryGetValue(feature, out var enabled) && enabled;
 

@@ -8,6 +8,7 @@ using LocalSidecar.Api.Grpc;
 using LocalSidecar.Workflows;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Components;
+using LocalSidecar.Diagnostics;
 using LocalSidecar.Invocation;
 using LocalSidecar.Logging;
 using LocalSidecar.Messaging;
@@ -61,6 +62,9 @@ public sealed class Sidecar : IAsyncDisposable
 
     public int InternalPort => _context.InternalPort;
 
+    /// <summary>The Prometheus port (<c>--metrics-port</c>), or null when metrics are not served.</summary>
+    public int? MetricsPort => _context.Telemetry.MetricsPort;
+
     public Uri HttpEndpoint => new($"http://127.0.0.1:{HttpPort}");
 
     /// <summary>The gRPC API (cleartext HTTP/2), as <c>DAPR_GRPC_ENDPOINT</c> would name it.</summary>
@@ -92,6 +96,7 @@ public sealed class Sidecar : IAsyncDisposable
             {
                 Stopping = stopping.Token,
                 Identity = identity,
+                Telemetry = new Diagnostics.SidecarTelemetry(options.AppId, configuration, options.EnableApiLogging, options.TelemetryEnvironment, loggerFactory),
             };
 
             (app, var listeners) = Build(context);
@@ -100,6 +105,10 @@ public sealed class Sidecar : IAsyncDisposable
             context.HttpPort = listeners.Http.IPEndPoint!.Port;
             context.GrpcPort = listeners.Grpc.IPEndPoint!.Port;
             context.InternalPort = listeners.Internal.IPEndPoint!.Port;
+            if (options.MetricsPort is { } metricsPort)
+            {
+                await context.Telemetry.StartMetricsServerAsync(metricsPort, cancellationToken);
+            }
             var address = new SidecarAddress(options.AppId, Guid.NewGuid().ToString("N"), "127.0.0.1", context.InternalPort, System.Environment.ProcessId)
             {
                 HttpPort = context.HttpPort,
@@ -180,6 +189,7 @@ public sealed class Sidecar : IAsyncDisposable
             await _context.Identity.DisposeAsync();
         }
 
+        await _context.Telemetry.DisposeAsync();
         _stopping.Dispose();
         if (_ownsLoggerFactory)
         {
@@ -263,6 +273,7 @@ public sealed class Sidecar : IAsyncDisposable
         var listeners = new Listeners(http!, grpc!, internalHop!);
         app.UseCleanPath();
         app.UseBodySizeLimit(context.Options.MaxBodySize);
+        app.UseSidecarTelemetry(context);
         app.UseRouting();
         app.Use((httpContext, next) => SeparatePorts(httpContext, next, listeners));
         if (context.Options.ApiToken is { Length: > 0 } token)

@@ -24,6 +24,10 @@ public static class SidecarCommandLine
           --config <file>                 Dapr Configuration file
           --log-level <level>             debug | info | warn | error (default info)
           --max-body-size <size>          largest request body / gRPC message, e.g. 4Mi (the default), 16Mi, 1048576
+          --log-as-json                   JSON log lines (the local sidecar always writes JSON)
+          --enable-api-logging[=bool]     one log line per API call (default: the Configuration's spec.logging.apiLogging)
+          --enable-metrics[=bool]         serve Prometheus metrics, default true
+          --metrics-port <port>           default 9090; 0 picks a free port
           --enable-app-health-check       probe the app before and while delivering work
           --app-health-check-path <p>     default /healthz
           --app-health-probe-interval <s> seconds, default 5
@@ -51,9 +55,23 @@ public static class SidecarCommandLine
             }
 
             var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[2..eq], arg[(eq + 1)..]) : (arg[2..], null);
-            if (name is "enable-app-health-check" or "enable-mtls")
+            if (name is "enable-app-health-check" or "enable-mtls" or "log-as-json" or "enable-api-logging" or "enable-metrics")
             {
-                flags.Add(name);
+                // Go bool flags: --flag, or --flag=false.
+                (values.TryGetValue(name, out var given) ? given : values[name] = []).Add(inline ?? "true");
+                if (inline is null or "true" or "True" or "TRUE" or "1")
+                {
+                    flags.Add(name);
+                }
+                else if (inline is not ("false" or "False" or "FALSE" or "0"))
+                {
+                    throw new ArgumentException($"--{name}={inline} is not true or false");
+                }
+                else
+                {
+                    flags.Remove(name);
+                }
+
                 continue;
             }
 
@@ -105,6 +123,9 @@ public static class SidecarCommandLine
             MaxBodySize = Get("max-body-size") is { } size
                 ? ByteQuantity.TryParse(size, out var bytes) ? bytes : throw new ArgumentException($"--max-body-size '{size}' is not a size such as 4Mi, 16Mi or a number of bytes")
                 : 4 * 1024 * 1024,
+            LogAsJson = flags.Contains("log-as-json"),
+            EnableApiLogging = values.ContainsKey("enable-api-logging") ? flags.Contains("enable-api-logging") : null,
+            MetricsPort = values.ContainsKey("enable-metrics") && !flags.Contains("enable-metrics") ? null : Port(Get("metrics-port"), "metrics-port") ?? 9090,
         };
     }
 
@@ -112,7 +133,7 @@ public static class SidecarCommandLine
     [
         "app-id", "app-port", "app-protocol", "app-channel-address", "dapr-http-port", "dapr-grpc-port", "dapr-internal-grpc-port",
         "resources-path", "components-path", "config", "log-level", "app-health-check-path",
-        "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold",
+        "app-health-probe-interval", "app-health-probe-timeout", "app-health-threshold", "metrics-port",
         "issuer-credentials",
         "max-body-size",
     ];

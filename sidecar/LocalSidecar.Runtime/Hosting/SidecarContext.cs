@@ -40,6 +40,9 @@ public sealed class SidecarContext(
     /// <summary>Free-form attributes set through <c>PUT /v1.0/metadata/{key}</c>.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string> ExtendedMetadata { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Its spans, metrics and API logging (Diagnostics/).</summary>
+    public Diagnostics.SidecarTelemetry Telemetry { get; init; } = null!;
+
     /// <summary>Cancelled when the sidecar begins to shut down (Ctrl-C, SIGTERM or <c>POST /v1.0/shutdown</c>).</summary>
     public CancellationToken Stopping { get; internal set; }
 

@@ -67,6 +67,19 @@ public sealed record SidecarOptions
     public MtlsOptions? Mtls { get; init; }
     /// <summary>Faults injected on purpose, for chaos tests; none by default.</summary>
     public FaultSwitches Faults { get; init; } = FaultSwitches.None;
+    /// <summary><c>--enable-api-logging</c>: null leaves it to the Configuration's <c>spec.logging.apiLogging.enabled</c>.</summary>
+    public bool? EnableApiLogging { get; init; }
+
+    /// <summary><c>--log-as-json</c>: one JSON object per line instead of daprd's text lines.</summary>
+    public bool LogAsJson { get; init; }
+
+    /// <summary>The Prometheus port (<c>--metrics-port</c>); null serves no metrics (<c>--enable-metrics=false</c>),
+    /// 0 picks a free port (see <see cref="Sidecar.MetricsPort"/>).</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>Where the sidecar reads <c>OTEL_*</c> and <c>NAMESPACE</c>: the process environment unless a host running
+    /// several sidecars gives each its own.</summary>
+    public Func<string, string?> TelemetryEnvironment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     /// <summary>Logger provider for the sidecar; null writes structured JSON to stdout.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

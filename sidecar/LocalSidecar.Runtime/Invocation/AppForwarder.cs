@@ -27,7 +27,10 @@ public sealed class AppForwarder(SidecarContext context)
         }
 
         HttpForwarding.Set(message, InvocationHeaders.CalleeAppId, context.AppId);
-        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(request.Header(InvocationHeaders.TraceParent)));
+        if (context.Telemetry.Tracing.Outgoing(request.Header(InvocationHeaders.TraceParent)) is { } traceparent)
+        {
+            HttpForwarding.Set(message, InvocationHeaders.TraceParent, traceparent);
+        }
         try
         {
             return await channel.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

@@ -154,7 +154,10 @@ public sealed class ServiceInvoker : IDisposable
     {
         HttpForwarding.Set(message, InvocationHeaders.CallerAppId, _context.AppId);
         HttpForwarding.Set(message, InvocationHeaders.CalleeAppId, calleeAppId);
-        HttpForwarding.Set(message, InvocationHeaders.TraceParent, TraceContext.NextSpan(incoming.Header(InvocationHeaders.TraceParent)));
+        if (_context.Telemetry.Tracing.Outgoing(incoming.Header(InvocationHeaders.TraceParent)) is { } traceparent)
+        {
+            HttpForwarding.Set(message, InvocationHeaders.TraceParent, traceparent);
+        }
 
         // Appended to any values the caller sent, as daprd does.
         message.Headers.TryAddWithoutValidation("X-Forwarded-For", HostAddress);

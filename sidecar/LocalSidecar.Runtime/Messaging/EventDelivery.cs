@@ -21,7 +21,8 @@ public sealed class EventDelivery(
     IPubSub pubsub,
     AppChannel channel,
     RetryPolicy? retry,
-    ILogger logger)
+    ILogger logger,
+    SidecarTelemetry? telemetry = null)
 {
     private readonly bool _rawPayload = ReadRawPayload(subscription, logger);
 
@@ -88,7 +89,11 @@ public sealed class EventDelivery(
         while (true)
         {
             await channel.WaitHealthyAsync(cancellationToken);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var (outcome, detail) = await SendAsync(cloudEvent, body, path, cancellationToken);
+            telemetry?.Metrics.PubSubIngress(subscription.PubsubName, subscription.Topic,
+                outcome switch { DeliveryOutcome.Success => "success", DeliveryOutcome.Drop or DeliveryOutcome.NotFound => "drop", _ => "retry" },
+                outcome == DeliveryOutcome.Drop, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             switch (outcome)
             {
                 case DeliveryOutcome.Success:
@@ -122,7 +127,24 @@ public sealed class EventDelivery(
             Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(CloudEventEnvelope.ContentType) } },
         };
         request.Headers.TryAddWithoutValidation("pubsubname", subscription.PubsubName);
-        if (TraceContext.ChildSpan(Text(cloudEvent, "traceparent") ?? Text(cloudEvent, "traceid")) is { } traceparent)
+        var parent = Text(cloudEvent, "traceparent") ?? Text(cloudEvent, "traceid");
+        // daprd starts the delivery span only for an event that carries trace fields; the app's span is its child.
+        using var span = parent is null ? null : telemetry?.Tracing.StartSpan($"pubsub/{subscription.Topic}", System.Diagnostics.ActivityKind.Client, parent, Text(cloudEvent, "tracestate"));
+        if (span is not null)
+        {
+            if (span.IsAllDataRequested)
+            {
+                span.SetTag("messaging.system", "pubsub");
+                span.SetTag("messaging.destination.name", subscription.Topic);
+            }
+
+            request.Headers.TryAddWithoutValidation("traceparent", SidecarTracing.Traceparent(span));
+            if (span.TraceStateString is { Length: > 0 } spanState)
+            {
+                request.Headers.TryAddWithoutValidation("tracestate", spanState);
+            }
+        }
+        else if (telemetry?.Tracing.Mode != TracingMode.On && TraceContext.ChildSpan(Text(cloudEvent, "traceparent") ?? Text(cloudEvent, "traceid")) is { } traceparent)
         {
             request.Headers.TryAddWithoutValidation("traceparent", traceparent);
             // The event's tracestate is the publisher's text: a control character (a CR/LF header injection) drops it.

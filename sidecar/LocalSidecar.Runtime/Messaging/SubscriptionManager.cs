@@ -126,7 +126,7 @@ public sealed class SubscriptionManager : IAsyncDisposable
 
     private bool Join(SubscriptionSpec spec, RouteTable routes, IPubSub pubsub, AppChannel channel)
     {
-        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger)
+        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger, _context.Telemetry)
         {
             TopicScopes = _context.Components.TopicScopesOf(spec.PubsubName),
             AppId = _context.AppId,

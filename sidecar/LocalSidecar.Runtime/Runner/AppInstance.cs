@@ -84,6 +84,7 @@ public sealed class AppInstance
                 DaprHttpPort = replica == 1 ? app.DaprHttpPort ?? 0 : 0,
                 DaprGrpcPort = replica == 1 ? app.DaprGrpcPort ?? 0 : 0,
                 DaprInternalPort = 0,
+                MetricsPort = replica == 1 ? app.MetricsPort ?? 0 : 0,
                 ResourcesPaths = options.ResourcesPathsOverride.Count > 0 ? options.ResourcesPathsOverride : app.ResourcesPaths,
                 ConfigPath = app.ConfigFilePath,
                 WorkingDirectory = app.AppDirPath,
@@ -148,7 +149,7 @@ public sealed class AppInstance
             { IsHealthy: true } => "ready",
             _ => "app not reachable yet",
         };
-        return $"{Name}: app {app}{port}; Dapr HTTP API on {Sidecar.HttpEndpoint}, gRPC API on port {Sidecar.GrpcPort} (sidecar-to-sidecar port {Sidecar.InternalPort}); {state}";
+        return $"{Name}: app {app}{port}; Dapr HTTP API on {Sidecar.HttpEndpoint}, gRPC API on port {Sidecar.GrpcPort} (sidecar-to-sidecar port {Sidecar.InternalPort}){(Sidecar.MetricsPort is { } metrics ? $", metrics on port {metrics}" : "")}; {state}";
     }
 
     /// <summary>Stops the app's process as <see cref="StopAsync"/> does and starts it again with the same command and

@@ -18,6 +18,9 @@ public sealed record RunAppSpec
 
     public int? DaprGrpcPort { get; init; }
 
+    /// <summary><c>metricsPort</c>; null gives the sidecar a free port, as <c>dapr run</c> does.</summary>
+    public int? MetricsPort { get; init; }
+
     public string AppProtocol { get; init; } = "http";
 
     public string AppChannelAddress { get; init; } = "127.0.0.1";

@@ -124,6 +124,7 @@ public sealed record RunFile(string FilePath, string? Name, IReadOnlyList<RunApp
             AppPort = Port(app, "appPort") is { } port and > 0 ? port : null,
             DaprHttpPort = Port(app, "daprHTTPPort") is { } httpPort and > 0 ? httpPort : null,
             DaprGrpcPort = Port(app, "daprGRPCPort") is { } grpcPort and > 0 ? grpcPort : null,
+            MetricsPort = Port(app, "metricsPort") is { } metricsPort and > 0 ? metricsPort : null,
             AppProtocol = protocol,
             AppChannelAddress = app.String("appChannelAddress") ?? "127.0.0.1",
             Command = app.StringSequence("command"),

@@ -23,7 +23,8 @@ public sealed class DaprGrpcService(
     SecretOperations secrets,
     MetadataOperations metadata,
     ServiceInvoker invoker,
-    ShutdownSignal shutdown)
+    ShutdownSignal shutdown,
+    Hosting.SidecarContext context)
 {
     public async Task<GetStateResponse> GetState(GetStateRequest request, ServerCallContext call)
     {
@@ -231,8 +232,8 @@ public sealed class DaprGrpcService(
         }
     }
 
-    private static TraceContext Trace(ServerCallContext call) =>
-        TraceContext.ChildOf(call.RequestHeaders.Get("traceparent")?.Value, call.RequestHeaders.Get("tracestate")?.Value);
+    private TraceContext Trace(ServerCallContext call) =>
+        context.Telemetry.Tracing.ForCloudEvent(call.RequestHeaders.Get("traceparent")?.Value, call.RequestHeaders.Get("tracestate")?.Value);
 
     /// <summary>The caller's metadata as HTTP headers for the app: text entries only, without the gRPC transport's own
     /// and without the API token.</summary>

@@ -23,13 +23,20 @@ public sealed class PublishOperations(SidecarContext context)
         var (pubsub, rawPayload) = Validate(input.PubsubName, input.Topic, input.Metadata);
         var payload = rawPayload ? input.Data : Envelope(input);
         EnsureTopicAllowed(input.PubsubName, input.Topic);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var published = false;
         try
         {
             await pubsub.PublishAsync(input.Topic, payload, input.Metadata, cancellationToken);
+            published = true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw DaprErrors.PubSubPublishMessage(input.PubsubName, input.Topic, e.Message).ToException();
+        }
+        finally
+        {
+            context.Telemetry.Metrics.PubSubEgress(input.PubsubName, input.Topic, published, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 

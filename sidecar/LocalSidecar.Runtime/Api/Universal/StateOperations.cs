@@ -24,17 +24,29 @@ public sealed class StateOperations(SidecarContext context)
             : DaprErrors.StateStoreNotConfigured(store, appId)).ToException();
     }
 
+    /// <summary>daprd's <c>dapr_component_state_count</c> and <c>_latencies</c>.</summary>
+    private void Record(string store, string operation, bool success, long started) =>
+        context.Telemetry.Metrics.State(store, operation, success, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
     public async Task<StateItem?> GetAsync(string store, string key, IReadOnlyDictionary<string, string> metadata, bool appIdInErrors, CancellationToken cancellationToken)
     {
         var stateStore = Find(store, appIdInErrors);
         var storeKey = StoreKey(stateStore, store, key);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var ok = false;
         try
         {
-            return await stateStore.GetAsync(storeKey, metadata, cancellationToken);
+            var item = await stateStore.GetAsync(storeKey, metadata, cancellationToken);
+            ok = true;
+            return item;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             throw DaprErrors.StateGet(key, store, e.Message).ToException();
+        }
+        finally
+        {
+            Record(store, "get", ok, started);
         }
     }
 
@@ -83,13 +95,20 @@ public sealed class StateOperations(SidecarContext context)
 
         foreach (var upsert in upserts)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var ok = false;
             try
             {
                 await stateStore.SetAsync(upsert, cancellationToken);
+                ok = true;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 throw DaprErrors.StateSave(store, StateFailure.Of(e), e.Message).ToException();
+            }
+            finally
+            {
+                Record(store, "set", ok, started);
             }
         }
     }
@@ -98,13 +117,20 @@ public sealed class StateOperations(SidecarContext context)
     {
         var stateStore = Find(store, appIdInErrors);
         var delete = Delete(stateStore, store, item, problem => DaprErrors.StateDelete(item.Key, StateFailure.Internal, problem));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var ok = false;
         try
         {
             await stateStore.DeleteAsync(delete, cancellationToken);
+            ok = true;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             throw DaprErrors.StateDelete(item.Key, StateFailure.Of(e), e.Message).ToException();
+        }
+        finally
+        {
+            Record(store, "delete", ok, started);
         }
     }
 

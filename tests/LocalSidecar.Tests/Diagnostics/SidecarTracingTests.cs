@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using LocalSidecar.Hosting;
+using Sidecart.Testing;
+using Sidecart.Testing.Telemetry;
+
+namespace LocalSidecar.Tests.Diagnostics;
+
+/// <summary>daprd's spans from in-process sidecars, received by an OTLP collector the test starts.</summary>
+public sealed class SidecarTracingTests
+{
+    private const string AppSpan = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_invocation_through_two_sidecars_is_one_trace_with_a_span_from_each_sidecar_and_the_app_under_the_callee_span()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var app = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(Tracing("1", receiver.EndpointAddress));
+        var caller = await system.StartAsync("caller", null);
+        var callee = await system.StartAsync("callee", app.Port);
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(caller.HttpEndpoint, "/v1.0/invoke/callee/method/hello"));
+        request.Headers.Add("traceparent", AppSpan);
+        using var response = await http.SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"invoke answered {(int)response.StatusCode}");
+        Flush(caller, callee);
+
+        var spans = await SpansAsync(receiver, 2);
+        var client = Assert.Single(spans, s => s.ServiceName == "caller");
+        var server = Assert.Single(spans, s => s.ServiceName == "callee");
+        Assert.Equal(("CallLocal/callee/hello", ReceivedSpan.Client, TraceId, "00f067aa0ba902b7"), (client.Name, client.Kind, client.TraceId, client.ParentSpanId));
+        Assert.Equal(("CallLocal/callee/hello", ReceivedSpan.Server, TraceId, client.SpanId), (server.Name, server.Kind, server.TraceId, server.ParentSpanId));
+        Assert.Equal("dapr-diagnostics", client.Scope);
+        Assert.Equal("ServiceInvocation", client.Attributes["rpc.service"]);
+        Assert.Equal("callee", client.Attributes["net.peer.name"]);
+        Assert.Equal("hello", server.Attributes["dapr.invoke_method"]);
+        // The app's request is a direct child of the callee sidecar's span.
+        var (_, traceparent) = Assert.Single(app.Requests, r => r.Path == "/hello");
+        Assert.Equal($"00-{TraceId}-{server.SpanId}-01", traceparent);
+        // The caller gets daprd's own span back.
+        Assert.Equal($"00-{TraceId}-{client.SpanId}-01", response.Headers.GetValues("traceparent").Single());
+    }
+
+    [Fact]
+    public async Task A_published_event_continues_the_publishers_trace_in_the_subscribers_delivery_span()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var app = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(Tracing("1", receiver.EndpointAddress));
+        var publisher = await system.StartAsync("publisher", null);
+        var subscriber = await system.StartAsync("subscriber", app.Port);
+
+        using var http = new HttpClient();
+        var delivered = await Eventually.UntilAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(publisher.HttpEndpoint, $"/v1.0/publish/pubsub/{RecordingApp.Topic}"))
+            {
+                Content = new StringContent("""{"orderId":"o-1"}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("traceparent", AppSpan);
+            using var response = await http.SendAsync(request, Ct);
+            Assert.True(response.IsSuccessStatusCode, $"publish answered {(int)response.StatusCode}");
+            // The subscription opens once the app is healthy; until then the in-memory broker has no subscriber.
+            await Task.Delay(200, Ct);
+            return app.Requests.Where(r => r.Path == "/events").ToList();
+        }, d => d.Count > 0, "the event delivered", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
+        Flush(publisher, subscriber);
+
+        // Publishes made before the subscription opened reached no one: the delivered event is the one whose span the
+        // delivery span continues. The delivery span ends after the app's answer, so it may come with the next batch.
+        var spans = await Eventually.UntilAsync(() => Task.FromResult(receiver.Spans),
+            s => s.Any(x => x.ServiceName == "subscriber" && x.Name == $"pubsub/{RecordingApp.Topic}"), "the delivery span", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+        var delivery = spans.First(s => s.ServiceName == "subscriber" && s.Name == $"pubsub/{RecordingApp.Topic}");
+        var publish = Assert.Single(spans, s => s.SpanId == delivery.ParentSpanId);
+        Assert.Equal(("publisher", $"/v1.0/publish/pubsub/{RecordingApp.Topic}"), (publish.ServiceName, publish.Name));
+        Assert.Equal((ReceivedSpan.Client, TraceId, "00f067aa0ba902b7"), (publish.Kind, publish.TraceId, publish.ParentSpanId));
+        Assert.Equal("pubsub", publish.Attributes["messaging.system"]);
+        Assert.Equal((ReceivedSpan.Client, TraceId), (delivery.Kind, delivery.TraceId));
+        Assert.Equal(RecordingApp.Topic, delivery.Attributes["messaging.destination.name"]);
+        Assert.NotEmpty(delivered);
+        Assert.Contains(app.Requests, d => d.Path == "/events" && d.Traceparent == $"00-{TraceId}-{delivery.SpanId}-01");
+    }
+
+    [Fact]
+    public async Task Sampling_rate_zero_sends_nothing_and_hands_the_callers_traceparent_to_the_app_unchanged()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var app = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(Tracing("0", receiver.EndpointAddress));
+        var caller = await system.StartAsync("caller", null);
+        var callee = await system.StartAsync("callee", app.Port);
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(caller.HttpEndpoint, "/v1.0/invoke/callee/method/hello"));
+        request.Headers.Add("traceparent", AppSpan);
+        using var response = await http.SendAsync(request, Ct);
+        Assert.True(response.IsSuccessStatusCode);
+        Flush(caller, callee);
+        await caller.DisposeAsync();
+        await callee.DisposeAsync();
+
+        Assert.Equal(0, receiver.Requests);
+        Assert.Equal(AppSpan, Assert.Single(app.Requests, r => r.Path == "/hello").Traceparent);
+    }
+
+    [Fact]
+    public async Task An_unreachable_collector_costs_nothing_visible()
+    {
+        await using var app = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(Tracing("1", $"127.0.0.1:{FreePort.Next()}"));
+        var caller = await system.StartAsync("caller", null);
+        await system.StartAsync("callee", app.Port);
+
+        using var http = new HttpClient();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await http.PostAsync(new Uri(caller.HttpEndpoint, "/v1.0/invoke/callee/method/hello"), null, Ct);
+            Assert.True(response.IsSuccessStatusCode, $"call {i} answered {(int)response.StatusCode}");
+        }
+
+        Assert.True(caller.Context.Telemetry.Tracing.ForceFlush(), "flushing to a closed port fails in the background, not the calls");
+        Assert.Equal(20, app.Requests.Count(r => r.Path == "/hello"));
+    }
+
+    [Fact]
+    public async Task Each_sidecar_of_one_process_exports_only_its_own_spans_under_its_own_service_name()
+    {
+        await using var first = await OtlpReceiver.StartAsync(Ct);
+        await using var second = await OtlpReceiver.StartAsync(Ct);
+        await using var app = await RecordingApp.StartAsync();
+        await using var one = await SystemAsync(Tracing("1", first.EndpointAddress));
+        await using var two = await SystemAsync(Tracing("1", second.EndpointAddress));
+        var a = await one.StartAsync("app-a", null);
+        var b = await two.StartAsync("app-b", null);
+
+        using var http = new HttpClient();
+        (await http.GetAsync(new Uri(a.HttpEndpoint, "/v1.0/metadata"), Ct)).Dispose();
+        (await http.GetAsync(new Uri(b.HttpEndpoint, "/v1.0/metadata"), Ct)).Dispose();
+        Flush(a, b);
+
+        Assert.All(await SpansAsync(first, 1), s => Assert.Equal("app-a", s.ServiceName));
+        Assert.All(await SpansAsync(second, 1), s => Assert.Equal("app-b", s.ServiceName));
+        Assert.Contains(first.Spans, s => s.Name == "/v1.0/metadata" && s.Attributes["dapr.protocol"] == "http" && s.Attributes["dapr.status_code"] == "200");
+    }
+
+    private static string Tracing(string rate, string endpoint) => $"""
+        apiVersion: dapr.io/v1alpha1
+        kind: Configuration
+        metadata: {"{"}name: tracing{"}"}
+        spec:
+          tracing:
+            samplingRate: "{rate}"
+            otel: {"{"}endpointAddress: "{endpoint}", protocol: http, isSecure: false{"}"}
+        """;
+
+    private static async Task<LocalSidecars> SystemAsync(string configuration)
+    {
+        LocalSidecars? system = null;
+        system = new LocalSidecars("sidecart-tracing", o => o with { ConfigPath = Path.Combine(system!.Root, "config.yaml") });
+        await system.WriteInMemoryComponentsAsync();
+        await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), configuration);
+        return system;
+    }
+
+    private static void Flush(params Sidecar[] sidecars)
+    {
+        foreach (var sidecar in sidecars)
+        {
+            Assert.True(sidecar.Context.Telemetry.Tracing.ForceFlush(10_000), $"{sidecar.AppId}'s spans were not exported");
+        }
+    }
+
+    private static Task<IReadOnlyList<ReceivedSpan>> SpansAsync(OtlpReceiver receiver, int atLeast) =>
+        Eventually.UntilAsync(() => Task.FromResult(receiver.Spans), s => s.Count >= atLeast, $"{atLeast} spans received", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+}

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Sidecart.Testing.Telemetry;
+
+/// <summary>A span as an OTLP collector receives it, with the resource's <c>service.name</c> and the scope name.</summary>
+public sealed record ReceivedSpan(string ServiceName, string Scope, string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, IReadOnlyDictionary<string, string> Attributes, int StatusCode)
+{
+    /// <summary>OTLP's SpanKind numbers.</summary>
+    public const int Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5;
+}
+
+/// <summary>An OTLP/HTTP (protobuf) trace collector on a free loopback port, started by a test: it decodes
+/// <c>ExportTraceServiceRequest</c> bodies posted to <c>/v1/traces</c> into <see cref="ReceivedSpan"/>s.</summary>
+public sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private int _requests;
+
+    private OtlpReceiver(WebApplication app) => _app = app;
+
+    public int Port { get; private set; }
+
+    /// <summary><c>host:port</c>, as a Configuration's <c>spec.tracing.otel.endpointAddress</c> names it.</summary>
+    public string EndpointAddress => $"127.0.0.1:{Port}";
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public IReadOnlyList<ReceivedSpan> Spans => [.. _spans];
+
+    public static async Task<OtlpReceiver> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var receiver = new OtlpReceiver(app);
+        app.MapPost("/v1/traces", async (HttpContext http) =>
+        {
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+            Interlocked.Increment(ref receiver._requests);
+            foreach (var span in OtlpTraceDecoder.Decode(body.ToArray()))
+            {
+                receiver._spans.Enqueue(span);
+            }
+
+            http.Response.ContentType = "application/x-protobuf";
+        });
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        receiver.Port = new Uri(address).Port;
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>Reads the fields of OTLP's trace messages this repository's tests look at, by their proto field numbers
+/// (opentelemetry/proto/trace/v1/trace.proto); every other field is skipped.</summary>
+public static class OtlpTraceDecoder
+{
+    public static IEnumerable<ReceivedSpan> Decode(byte[] exportTraceServiceRequest)
+    {
+        var spans = new List<ReceivedSpan>();
+        foreach (var resourceSpans in Messages(exportTraceServiceRequest, 1))
+        {
+            var service = "";
+            foreach (var resource in Messages(resourceSpans, 1))
+            {
+                service = Attributes(resource, 1).GetValueOrDefault("service.name", "");
+            }
+
+            foreach (var scopeSpans in Messages(resourceSpans, 2))
+            {
+                var scope = "";
+                foreach (var s in Messages(scopeSpans, 1))
+                {
+                    scope = Strings(s, 1).FirstOrDefault() ?? "";
+                }
+
+                foreach (var span in Messages(scopeSpans, 2))
+                {
+                    spans.Add(ReadSpan(span, service, scope));
+                }
+            }
+        }
+
+        return spans;
+    }
+
+    private static ReceivedSpan ReadSpan(byte[] span, string service, string scope)
+    {
+        string traceId = "", spanId = "", parent = "", name = "";
+        var kind = 0;
+        var status = 0;
+        var input = new CodedInputStream(span);
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1: traceId = Convert.ToHexStringLower(input.ReadBytes().ToByteArray()); break;
+                case 2: spanId = Convert.ToHexStringLower(input.ReadBytes().ToByteArray()); break;
+                case 4: parent = Convert.ToHexStringLower(input.ReadBytes().ToByteArray()); break;
+                case 5: name = input.ReadString(); break;
+                case 6: kind = input.ReadEnum(); break;
+                case 15:
+                    var statusInput = new CodedInputStream(input.ReadBytes().ToByteArray());
+                    uint statusTag;
+                    while ((statusTag = statusInput.ReadTag()) != 0)
+                    {
+                        if (WireFormat.GetTagFieldNumber(statusTag) == 3)
+                        {
+                            status = statusInput.ReadEnum();
+                        }
+                        else
+                        {
+                            statusInput.SkipLastField();
+                        }
+                    }
+
+                    break;
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        return new ReceivedSpan(service, scope, traceId, spanId, parent, name, kind, Attributes(span, 9), status);
+    }
+
+    /// <summary>KeyValue attributes (string, bool and int values as text).</summary>
+    private static Dictionary<string, string> Attributes(byte[] message, int field)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var keyValue in Messages(message, field))
+        {
+            var key = Strings(keyValue, 1).FirstOrDefault() ?? "";
+            var value = "";
+            foreach (var any in Messages(keyValue, 2))
+            {
+                var input = new CodedInputStream(any);
+                uint tag;
+                while ((tag = input.ReadTag()) != 0)
+                {
+                    value = WireFormat.GetTagFieldNumber(tag) switch
+                    {
+                        1 => input.ReadString(),
+                        2 => input.ReadBool() ? "true" : "false",
+                        3 => input.ReadInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        _ => Skip(input, value),
+                    };
+                }
+            }
+
+            attributes[key] = value;
+        }
+
+        return attributes;
+    }
+
+    private static string Skip(CodedInputStream input, string value)
+    {
+        input.SkipLastField();
+        return value;
+    }
+
+    private static List<byte[]> Messages(byte[] message, int field)
+    {
+        var found = new List<byte[]>();
+        var input = new CodedInputStream(message);
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == field && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            {
+                found.Add(input.ReadBytes().ToByteArray());
+            }
+            else
+            {
+                input.SkipLastField();
+            }
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<string> Strings(byte[] message, int field) => Messages(message, field).Select(b => System.Text.Encoding.UTF8.GetString(b));
+}
