@@ -169,7 +169,13 @@ public sealed class ResourceServiceTests : IAsyncLifetime
         Assert.NotEmpty(sidecarLines);
         Assert.All(sidecarLines, l => Assert.StartsWith("{", l.Text, StringComparison.Ordinal));
 
+        // The quitter runs beside echo: its one line may come after echo's.
         var quitterLines = await ReadLogsAsync("quitter-app");
+        for (var until = DateTime.UtcNow + Deadline; !quitterLines.Any(l => l.Text == "quitting") && DateTime.UtcNow < until; quitterLines = await ReadLogsAsync("quitter-app"))
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
         Assert.Contains("quitting", quitterLines.Select(l => l.Text));
 
         // Following: the lines of a restarted process arrive on the open stream, numbered on.
