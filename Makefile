@@ -32,8 +32,10 @@ run: check-profile $(if $(filter 1,$(NATIVE)),sidecar-native)
 	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens $(if $(filter 0,$(DASHBOARD)),,--dashboard)
 
 # The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
+# Native AOT finds clang as `clang` or a versioned `clang-NN` (Debian's clang-14).
+HAS_CLANG := { command -v clang || ls /usr/bin/clang-[0-9]*; } >/dev/null 2>&1
 sidecar-native:
-	@command -v clang >/dev/null || { echo "a native sidecar needs clang and zlib1g-dev: sudo apt-get install clang zlib1g-dev"; exit 2; }
+	@$(HAS_CLANG) || { echo "a native sidecar needs clang and zlib1g-dev: sudo apt-get install clang zlib1g-dev"; exit 2; }
 	$(DOTNET) publish sidecar/LocalSidecar -c Release -r linux-x64 -p:PublishAot=true -o .build/sidecar-native -nologo -clp:ErrorsOnly
 
 check-profile:
@@ -42,7 +44,7 @@ check-profile:
 # The bench project references the apps, so `dotnet run -c Release` also builds them for its end-to-end orders section.
 bench:
 	$(DOTNET) build sidecar/LocalSidecar -c Release -nologo -clp:ErrorsOnly
-	if command -v clang >/dev/null; then $(MAKE) sidecar-native; else echo "no clang: the native sidecar is not measured"; fi
+	if $(HAS_CLANG); then $(MAKE) sidecar-native; else echo "no clang: the native sidecar is not measured"; fi
 	$(DOTNET) run -c Release --project bench/Sidecar.Bench -- bench/results
 
 # Rewrites docs/openapi/catalog.json, the contract ordering's catalog client is generated from, from what catalog

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Sidecar.Bench;
 
@@ -227,7 +228,9 @@ public static class FootprintBench
         return name is "dotnet" or "python3" && args.Length > 1 ? $"{name} {Path.GetFileName(args[1])}" : name;
     }
 
-    private static bool HasClang() => Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(dir => File.Exists(Path.Combine(dir, "clang")));
+    /// <summary>Native AOT finds clang as <c>clang</c> or a versioned <c>clang-NN</c> (Debian's clang-14).</summary>
+    private static bool HasClang() => Environment.GetEnvironmentVariable("PATH")!.Split(':')
+        .Any(dir => Directory.Exists(dir) && Directory.EnumerateFiles(dir, "clang*").Any(f => Path.GetFileName(f) == "clang" || Regex.IsMatch(Path.GetFileName(f), @"^clang-\d+$")));
 
     private static async Task RunToEndAsync(string program, string[] args, string workingDirectory)
     {
