@@ -18,6 +18,8 @@ public static class FootprintBench
 
     private static readonly int[] SidecarPorts = [3501, 3502, 3503, 3504, 3505];
 
+    private const string Token = "footprint-bench";
+
     private static readonly string[] FinalStatuses = ["Shipped", "Rejected", "Cancelled"];
 
     public static async Task<FootprintResult> RunAsync(string repoRoot)
@@ -58,6 +60,9 @@ public static class FootprintBench
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // make run gives every app random API tokens unless they are set, as here, so the bench can place orders.
+        start.Environment["DAPR_API_TOKEN"] = Token;
+        start.Environment["APP_API_TOKEN"] = Token;
         var clock = Stopwatch.StartNew();
         using var make = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -66,6 +71,7 @@ public static class FootprintBench
         make.BeginOutputReadLine();
         make.BeginErrorReadLine();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("dapr-api-token", Token);
         try
         {
             await WaitAllHealthyAsync(client, make, output);

@@ -19,6 +19,9 @@ public static class MemoryBench
 
     public const int SharedSidecars = 6;
 
+    /// <summary>components/local scopes its state store to the shop's apps: the measured sidecars take their ids.</summary>
+    private static readonly string[] ScopedAppIds = ["catalog", "ordering", "inventory", "payments", "shipping"];
+
     public static async Task<MemoryResult> RunAsync(string repoRoot)
     {
         var sidecarDll = Path.Combine(repoRoot, "sidecar", "LocalSidecar", "bin", "Release", "net10.0", "LocalSidecar.dll");
@@ -58,7 +61,7 @@ public static class MemoryBench
         var grpcPort = FreePort();
         return MeasureAsync(
             executable,
-            ["--app-id", "memory-bench", "--dapr-http-port", Invariant(httpPort), "--dapr-grpc-port", Invariant(grpcPort), "--metrics-port", Invariant(FreePort()), "--resources-path", "."],
+            ["--app-id", ScopedAppIds[0], "--dapr-http-port", Invariant(httpPort), "--dapr-grpc-port", Invariant(grpcPort), "--metrics-port", Invariant(FreePort()), "--resources-path", "."],
             localProfile,
             [httpPort],
             StateWorkloadAsync);
@@ -74,7 +77,7 @@ public static class MemoryBench
         {
             await LocalSidecar.Hosting.Sidecar.StartAsync(new LocalSidecar.Hosting.SidecarOptions
             {
-                AppId = $"memory-bench-{i}",
+                AppId = ScopedAppIds[i % ScopedAppIds.Length],
                 DaprHttpPort = basePort + i,
                 ResourcesPaths = ["."],
                 Environment = environment,
