@@ -34,9 +34,12 @@ run: check-profile $(if $(filter 1,$(NATIVE)),sidecar-native)
 # The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
 # Native AOT finds clang as `clang` or a versioned `clang-NN` (Debian's clang-14).
 HAS_CLANG := { command -v clang || ls /usr/bin/clang-[0-9]*; } >/dev/null 2>&1
-sidecar-native:
+# Compiled again only when a source of the sidecar changed (a native link takes a minute or two).
+sidecar-native: $(NATIVE_SIDECAR)
+$(NATIVE_SIDECAR): $(shell find sidecar Directory.Build.props Directory.Packages.props -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.proto' | grep -v -e /bin/ -e /obj/)
 	@$(HAS_CLANG) || { echo "a native sidecar needs clang and zlib1g-dev: sudo apt-get install clang zlib1g-dev"; exit 2; }
 	$(DOTNET) publish sidecar/LocalSidecar -c Release -r linux-x64 -p:PublishAot=true -o .build/sidecar-native -nologo -clp:ErrorsOnly
+	touch $@
 
 check-profile:
 	@test -d components/$(PROFILE) || { echo "no profile components/$(PROFILE); the profiles are: $$(ls components | tr '\n' ' ')"; exit 2; }

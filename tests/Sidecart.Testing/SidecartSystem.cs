@@ -301,6 +301,13 @@ public sealed partial class SidecartSystem : IAsyncDisposable
                 }
             }
 
+            // A run's extra apps (an observer of the bench, a test's app) join every scoped component: components
+            // end with their scopes list.
+            if (options.ExtraApps.Count > 0 && text.Contains("\nscopes:\n", StringComparison.Ordinal))
+            {
+                text = text.TrimEnd() + "\n" + string.Concat(options.ExtraApps.Select(app => $"  - {app.AppId}\n"));
+            }
+
             File.WriteAllText(Path.Combine(resources, Path.GetFileName(file)), text);
         }
 
