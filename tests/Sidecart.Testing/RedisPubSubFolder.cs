@@ -9,7 +9,9 @@ public static class RedisPubSubFolder
     {
         ArgumentNullException.ThrowIfNull(server);
         var folder = Directory.CreateTempSubdirectory("sidecart-redis-resources-").FullName;
-        foreach (var file in Directory.GetFiles(resourcesPath))
+        // Only the definitions (component YAML, the secrets file): the folder also holds the SQLite files of sidecars
+        // running beside this one, whose -wal and -shm come and go while it is listed.
+        foreach (var file in Directory.GetFiles(resourcesPath).Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json"))
         {
             if (Path.GetFileName(file) != "pubsub.yaml")
             {
