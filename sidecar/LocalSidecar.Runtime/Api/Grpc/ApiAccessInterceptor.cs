@@ -1,6 +1,5 @@
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using LocalSidecar.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,35 +7,11 @@ namespace LocalSidecar.Api.Grpc;
 
 /// <summary>Refuses the Dapr rpcs that the Configuration's <c>spec.api</c> closes, as daprd does: Unimplemented, with
 /// the status text and an ErrorInfo carrying HTTP 501 and "requested endpoint is not available".</summary>
-public sealed class ApiAccessInterceptor(SidecarContext sidecar) : Interceptor
+public sealed class ApiAccessInterceptor(SidecarContext sidecar) : CallCheckInterceptor
 {
     private readonly GrpcApiAccess _access = new(sidecar.Configuration.Api);
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    private void Check(ServerCallContext context)
+    protected override void Check(ServerCallContext context)
     {
         if (!_access.Allows(context.Method))
         {
