@@ -204,10 +204,10 @@ public sealed partial class WorkflowEngine
             Finish(instance, turn, completed, parent, followUps);
         }
 
-        instance.SignalChanged();
         if (instance.IsCompleted)
         {
-            // A finished instance is read from the store when next asked for: memory holds only running ones.
+            // A finished instance is read from the store when next asked for: memory holds only running ones. It is
+            // evicted before its waiters wake, so that they answer from it rather than read it back.
             instance.Evicted = true;
             _instances.TryRemove(KeyValuePair.Create(instance.Id, instance));
         }
@@ -215,6 +215,8 @@ public sealed partial class WorkflowEngine
         {
             ScheduleTurn(instance);
         }
+
+        instance.SignalChanged();
     }
 
     private void Finish(WorkflowInstanceState instance, WorkflowTurn turn, ExecutionCompletedEvent completed, ParentInstanceInfo? parent, List<Func<Task>> followUps)

@@ -201,10 +201,11 @@ public sealed partial class WorkflowEngine : IDisposable
     {
         while (true)
         {
+            WorkflowInstanceState? seen = null;
             Task changed = Task.CompletedTask;
             var answer = await WithInstanceAsync(id, (instance, _) =>
             {
-                changed = instance.Changed;
+                (seen, changed) = (instance, instance.Changed);
                 return Task.FromResult(instance.Exists && done(instance.Status) ? Describe(instance, withPayloads) : null);
             }, cancellationToken);
             if (answer is not null)
@@ -213,6 +214,13 @@ public sealed partial class WorkflowEngine : IDisposable
             }
 
             await changed.WaitAsync(cancellationToken);
+
+            // An instance that finished was evicted before it signalled, and nothing changes it after that: it is what
+            // the store holds, so the waiter answers from it instead of reading the whole history back.
+            if (seen!.Evicted && seen.Exists && done(seen.Status))
+            {
+                return Describe(seen, withPayloads);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
@@ -169,6 +170,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
             // with SQLITE_BUSY (without waiting) when another process wrote in between.
             await using var transaction = connection.BeginTransaction(deferred: false);
             var now = _time.GetUtcNow();
+            await using var rows = new SqliteRowWriter(connection, transaction, _table, now);
             foreach (var write in writes)
             {
                 if (write.NeedsCurrentETag)
@@ -177,11 +179,11 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
                 }
                 if (write is StateUpsert upsert)
                 {
-                    await UpsertAsync(connection, transaction, upsert, now, timeout.Token);
+                    await rows.UpsertAsync(upsert, timeout.Token);
                 }
                 else
                 {
-                    await DeleteRowAsync(connection, transaction, write.Key, timeout.Token);
+                    await rows.DeleteAsync(write.Key, timeout.Token);
                 }
             }
 
@@ -203,33 +205,8 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    private async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, StateUpsert upsert, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT OR REPLACE INTO "{_table}" (key, value, is_binary, etag, update_time, expiration_time)
-            VALUES ($key, $value, $isBinary, $etag, $now, $expiresAt);
-            """;
-        command.Parameters.AddWithValue("$key", upsert.Key);
-        command.Parameters.AddWithValue("$value", SqliteLayout.Encode(upsert.Value, upsert.IsBinary));
-        command.Parameters.AddWithValue("$isBinary", upsert.IsBinary);
-        command.Parameters.AddWithValue("$etag", Guid.NewGuid().ToString());
-        // daprd computes DATETIME(CURRENT_TIMESTAMP, '+N seconds'): whole seconds from the current second.
-        var expiresAt = StateTtl.ExpiresAt(upsert.Metadata, SqliteLayout.WholeSecond(now));
-        command.Parameters.AddWithValue("$expiresAt", expiresAt is { } expiry ? SqliteLayout.Timestamp(expiry) : DBNull.Value);
-        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(now));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task DeleteRowAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""DELETE FROM "{_table}" WHERE key = $key;""";
-        command.Parameters.AddWithValue("$key", key);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>The pooled SQLite connections that already run with this store's pragmas.</summary>
+    private readonly ConditionalWeakTable<object, object> _configuredConnections = new();
 
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -237,8 +214,12 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         try
         {
             await connection.OpenAsync(cancellationToken);
+            if (!_configuredConnections.TryAdd(connection.Handle!, true))
+            {
+                return connection;
+            }
 
-            // Both pragmas are per connection, in one round trip. busy_timeout: how long SQLite itself waits for another
+            // Both pragmas are per connection (a pooled one keeps them), in one round trip. busy_timeout: how long SQLite itself waits for another
             // connection's lock. synchronous = NORMAL is SQLite's recommended setting in WAL mode: commits no longer
             // wait for an fsync of the WAL (the largest part of a write's time, and of its tail under load); the WAL is
             // synced at checkpoints. The database stays consistent; an OS crash or power loss (not a crash of this
