@@ -27,8 +27,17 @@ test: build
 NATIVE ?= 0
 NATIVE_SIDECAR := .build/sidecar-native/LocalSidecar
 RUNNER := $(if $(filter 1,$(NATIVE)),$(NATIVE_SIDECAR),sidecar/LocalSidecar/bin/$(CONFIGURATION)/net10.0/LocalSidecar)
-run: check-profile $(if $(filter 1,$(NATIVE)),sidecar-native)
+# Built again only when something it is built from changed since the last `make run` (even a build with nothing to do
+# takes seconds): any file or folder of the projects in run.slnf (a folder's time changes when a file is added or
+# removed), the OpenAPI contract ordering's client is generated from, and the build settings at the root.
+RUN_BUILT := .build/run-$(CONFIGURATION).built
+RUN_SOURCES := $(shell find apps libs sidecar docs/openapi \( -name bin -o -name obj -o -path apps/shipping \) -prune -o -print) \
+	Directory.Build.props Directory.Packages.props global.json run.slnf
+$(RUN_BUILT): $(RUN_SOURCES)
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+	@mkdir -p $(@D) && touch $@
+
+run: check-profile $(RUN_BUILT) $(if $(filter 1,$(NATIVE)),sidecar-native)
 	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens $(if $(filter 0,$(DASHBOARD)),,--dashboard)
 
 # The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
@@ -67,6 +76,7 @@ images:
 clean:
 	$(DOTNET) clean Dapr.sln -nologo -v q
 	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	rm -f .build/run-*.built
 
 # The chaos suite alone (it is also part of `make test`), printing its figures: kills, duplicates, failed writes, and
 # the books that must balance (README, "Chaos suite").
