@@ -82,7 +82,7 @@ public static class FootprintBench
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2));
-            return new RunFootprint(secondsToHealthy, ProcessTree(make.Id).Select(p => new ProcessRss(Describe(p), MemoryBench.ResidentKilobytes(p))).ToList());
+            return new RunFootprint(secondsToHealthy, ProcessTree(make.Id).Select(p => new ProcessRss(Describe(p), MemoryBench.ResidentKilobytes(p), MemoryBench.ProportionalKilobytes(p))).ToList());
         }
         finally
         {
@@ -257,12 +257,22 @@ public static class FootprintBench
     }
 }
 
-public sealed record ProcessRss(string Process, long Kilobytes);
+public sealed record ProcessRss(string Process, long Kilobytes, long ProportionalKilobytes)
+{
+    public bool IsDashboard => Process.StartsWith("Aspire.Dashboard", StringComparison.Ordinal);
+}
 
 /// <summary>One <c>make run</c>: seconds from its start to every app and sidecar healthy, and each process's resident set.</summary>
 public sealed record RunFootprint(double SecondsToHealthy, IReadOnlyList<ProcessRss> Processes)
 {
     public long TotalKilobytes => Processes.Sum(p => p.Kilobytes);
+
+    public long TotalProportionalKilobytes => Processes.Sum(p => p.ProportionalKilobytes);
+
+    /// <summary>Without the Aspire dashboard, which <c>make run DASHBOARD=0</c> leaves out.</summary>
+    public long SystemProportionalKilobytes => Processes.Where(p => !p.IsDashboard).Sum(p => p.ProportionalKilobytes);
+
+    public long SystemKilobytes => Processes.Where(p => !p.IsDashboard).Sum(p => p.Kilobytes);
 }
 
 public sealed record FootprintResult(double FreshCloneSecondsToHealthy, RunFootprint Built, RunFootprint? Native);

@@ -156,14 +156,15 @@ public static class Report
             var lines = new System.Text.StringBuilder();
             lines.AppendLine(CultureInfo.InvariantCulture, $"{title}: **{run.SecondsToHealthy:0.0} s** from `make run` (built) to every app and sidecar healthy; after {FootprintBench.Orders} orders:");
             lines.AppendLine();
-            lines.AppendLine("| process | RSS MB | ratio to the bare app |");
-            lines.AppendLine("|---|---|---|");
+            lines.AppendLine("| process | RSS MB | RSS, ratio to the bare app | PSS MB |");
+            lines.AppendLine("|---|---|---|---|");
             foreach (var p in run.Processes)
             {
-                lines.AppendLine(CultureInfo.InvariantCulture, $"| {p.Process} | {Mb(p.Kilobytes)} | {Ratio(p.Kilobytes, b.After)} |");
+                lines.AppendLine(CultureInfo.InvariantCulture, $"| {p.Process} | {Mb(p.Kilobytes)} | {Ratio(p.Kilobytes, b.After)} | {Mb(p.ProportionalKilobytes)} |");
             }
 
-            lines.AppendLine(CultureInfo.InvariantCulture, $"| **total** | **{Mb(run.TotalKilobytes)}** | |");
+            lines.AppendLine(CultureInfo.InvariantCulture, $"| **total** | **{Mb(run.TotalKilobytes)}** | | **{Mb(run.TotalProportionalKilobytes)}** |");
+            lines.AppendLine(CultureInfo.InvariantCulture, $"| **total without the dashboard** (`DASHBOARD=0`) | **{Mb(run.SystemKilobytes)}** | | **{Mb(run.SystemProportionalKilobytes)}** |");
             return lines.ToString();
         }
 
@@ -183,6 +184,10 @@ public static class Report
 
             `make run` in a fresh clone of the repository: **{footprint.FreshCloneSecondsToHealthy:0.0} s** from the clone to every app and
             sidecar healthy (restore and build included).
+
+            RSS counts the pages of the .NET framework's files again in every process that maps them (most of a .NET app's
+            resident set: a bare ASP.NET app is {Mb(b.After)} MB); PSS counts each shared page as a share, so the PSS total
+            is what the machine holds.
 
             {Run("`make run`", footprint.Built).TrimEnd()}
 
@@ -245,8 +250,8 @@ public static class Report
         footprint = new
         {
             footprint.FreshCloneSecondsToHealthy,
-            makeRun = new { footprint.Built.SecondsToHealthy, footprint.Built.Processes, footprint.Built.TotalKilobytes },
-            makeRunNative = footprint.Native is { } native ? new { native.SecondsToHealthy, native.Processes, native.TotalKilobytes } : null,
+            makeRun = new { footprint.Built.SecondsToHealthy, footprint.Built.Processes, footprint.Built.TotalKilobytes, footprint.Built.TotalProportionalKilobytes, footprint.Built.SystemProportionalKilobytes },
+            makeRunNative = footprint.Native is { } native ? new { native.SecondsToHealthy, native.Processes, native.TotalKilobytes, native.TotalProportionalKilobytes, native.SystemProportionalKilobytes } : null,
             orders = FootprintBench.Orders,
         },
         orders = new
