@@ -50,9 +50,20 @@ public sealed class FileNameResolver(string directory) : INameResolver
         {
             foreach (var file in System.IO.Directory.EnumerateFiles(Directory, pattern))
             {
-                if (TryRead(file) is { } address && matches(address) && IsAlive(address.ProcessId))
+                if (TryRead(file) is not { } address || !matches(address))
+                {
+                    continue;
+                }
+
+                if (IsAlive(address.ProcessId))
                 {
                     found.Add(address);
+                }
+                else
+                {
+                    // A sidecar that was killed left its entry behind. Removed, so that the folder does not grow with
+                    // every killed process and every resolution does not read (and check) them all again.
+                    TryDelete(file);
                 }
             }
         }
@@ -87,11 +98,28 @@ public sealed class FileNameResolver(string directory) : INameResolver
         }
     }
 
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     private static bool IsAlive(int pid)
     {
         if (pid == System.Environment.ProcessId)
         {
             return true;
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            // Far cheaper than opening the process, and resolution runs several times a second.
+            return System.IO.Directory.Exists($"/proc/{pid}");
         }
 
         try
