@@ -67,6 +67,7 @@ public sealed partial class WorkflowEngine : IDisposable
             lock (_members)
             {
                 _members[sidecar] = actorStateStore is null ? null : new WorkflowStore(actorStateStore, _appId, ActorType);
+                TraceWith(sidecar);
                 if (_members.Count == 1)
                 {
                     _ = ResendUnansweredTurnsAsync(_stopping.Token);
@@ -96,6 +97,7 @@ public sealed partial class WorkflowEngine : IDisposable
             lock (_members)
             {
                 _members.Remove(sidecar);
+                StopTracingWith(sidecar);
                 if (_members.Count > 0)
                 {
                     return;
@@ -165,24 +167,37 @@ public sealed partial class WorkflowEngine : IDisposable
     public async Task<string> StartInstanceAsync(CreateInstanceRequest request, bool waitForStart, CancellationToken cancellationToken)
     {
         var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
-        await WithInstanceAsync(id, async (instance, _) =>
+        var create = _spans.StartCreate(request.Name, request.Version, id, request.ParentTraceContext);
+        try
         {
-            if (instance.Exists && !instance.IsCompleted)
+            await WithInstanceAsync(id, async (instance, _) =>
             {
-                throw new WorkflowException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{id}' already exists");
-            }
+                if (instance.Exists && !instance.IsCompleted)
+                {
+                    throw new WorkflowException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{id}' already exists");
+                }
 
-            if (instance.Exists)
-            {
-                BeginNewGeneration(instance);
-            }
+                if (instance.Exists)
+                {
+                    BeginNewGeneration(instance);
+                }
 
-            var started = StartEvent(id, request.Name, request.Version, request.Input);
-            started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
-            started.ExecutionStarted.ParentTraceContext = request.ParentTraceContext;
-            started.ExecutionStarted.Tags.Add(request.Tags);
-            await AddToInboxAsync(instance, started);
-        }, cancellationToken);
+                var started = StartEvent(id, request.Name, request.Version, request.Input);
+                started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
+                started.ExecutionStarted.ParentTraceContext = create is null ? request.ParentTraceContext : Diagnostics.WorkflowSpans.ContextOf(create);
+                started.ExecutionStarted.Tags.Add(request.Tags);
+                await AddToInboxAsync(instance, started);
+            }, cancellationToken);
+        }
+        catch (Exception e) when (create is { IsAllDataRequested: true })
+        {
+            create.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+        finally
+        {
+            EndCreate(create);
+        }
 
         if (waitForStart && request.ScheduledStartTimestamp is null)
         {

@@ -1,0 +1,63 @@
+using Dapr.DurableTask.Protobuf;
+using LocalSidecar.Diagnostics;
+using LocalSidecar.Hosting;
+using EventType = Dapr.DurableTask.Protobuf.HistoryEvent.EventTypeOneofCase;
+
+namespace LocalSidecar.Workflows;
+
+/// <summary>The engine's side of tracing (<see cref="WorkflowSpans"/>): the hooks the turns call.</summary>
+public sealed partial class WorkflowEngine
+{
+    private readonly WorkflowSpans _spans = new();
+
+    private void TraceWith(object sidecar)
+    {
+        if (sidecar is SidecarContext context)
+        {
+            _spans.Use(context.Telemetry.Tracing);
+        }
+    }
+
+    /// <summary>Called with <c>_members</c> locked: another member's tracer takes over.</summary>
+    private void StopTracingWith(object sidecar)
+    {
+        if (sidecar is SidecarContext context)
+        {
+            _spans.Release(context.Telemetry.Tracing);
+            foreach (var member in _members.Keys)
+            {
+                TraceWith(member);
+            }
+        }
+    }
+
+    private static void EndCreate(System.Diagnostics.Activity? create)
+    {
+        if (create is not null)
+        {
+            SidecarTracing.StopDetached(create);
+        }
+    }
+
+    /// <summary>A turn goes out: the orchestration span runs from the start event on.</summary>
+    private void TraceTurn(WorkflowInstanceState instance)
+    {
+        if (!_spans.IsOn)
+        {
+            return;
+        }
+
+        var started = instance.History.FirstOrDefault(e => e.EventTypeCase == EventType.ExecutionStarted)
+            ?? instance.Inbox.FirstOrDefault(e => e.EventTypeCase == EventType.ExecutionStarted);
+        if (started is not null)
+        {
+            _spans.OrchestrationRunning(instance.Id, instance.ExecutionId, started);
+        }
+    }
+
+    private Dapr.DurableTask.Protobuf.TraceContext? OrchestrationTrace(WorkflowInstanceState instance) =>
+        _spans.OrchestrationContext(instance.Id, instance.ExecutionId);
+
+    private void TraceEnd(WorkflowInstanceState instance, ExecutionCompletedEvent completed) =>
+        _spans.OrchestrationEnded(instance.Id, instance.ExecutionId, completed.WorkflowStatus, completed.FailureDetails);
+}
