@@ -58,6 +58,16 @@ public sealed partial class WorkflowEngine
     private Dapr.DurableTask.Protobuf.TraceContext? OrchestrationTrace(WorkflowInstanceState instance) =>
         _spans.OrchestrationContext(instance.Id, instance.ExecutionId);
 
-    private void TraceEnd(WorkflowInstanceState instance, ExecutionCompletedEvent completed) =>
+    /// <summary>The workflow ended: its span is exported; spans of activities it no longer waits for are dropped.</summary>
+    private void TraceEnd(WorkflowInstanceState instance, ExecutionCompletedEvent completed)
+    {
         _spans.OrchestrationEnded(instance.Id, instance.ExecutionId, completed.WorkflowStatus, completed.FailureDetails);
+        _spans.Forget(instance.Id);
+    }
+
+    private void TraceContinueAsNew(WorkflowInstanceState instance)
+    {
+        _spans.OrchestrationEnded(instance.Id, instance.ExecutionId, OrchestrationStatus.ContinuedAsNew, null);
+        _spans.Forget(instance.Id);
+    }
 }

@@ -253,7 +253,7 @@ public sealed partial class WorkflowEngine
     {
         var previous = instance.Started!;
         var waiting = instance.Inbox.ToList();
-        _spans.OrchestrationEnded(instance.Id, instance.ExecutionId, OrchestrationStatus.ContinuedAsNew, null);
+        TraceContinueAsNew(instance);
         BeginNewGeneration(instance);
         var started = StartEvent(instance.Id, previous.Name, action.NewVersion is { Length: > 0 } newVersion ? newVersion : previous.Version, action.Result);
         started.ExecutionStarted.ParentInstance = previous.ParentInstance;
