@@ -32,3 +32,10 @@ public sealed class InvokeCalleeActivity : WorkflowActivity<string, string>
         return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>Runs <see cref="TracedWorkflow"/> as a child workflow.</summary>
+public sealed class ParentTracedWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) =>
+        context.CallChildWorkflowAsync<string>(nameof(TracedWorkflow), input);
+}

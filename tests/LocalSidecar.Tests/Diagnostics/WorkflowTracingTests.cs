@@ -120,6 +120,36 @@ public sealed class WorkflowTracingTests
     }
 
     [Fact]
+    public async Task A_child_workflow_runs_under_its_parents_orchestration_span()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var callee = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(receiver.EndpointAddress);
+        var sidecar = await system.StartAsync("traced-workflows", null);
+        await system.StartAsync("callee", callee.Port);
+        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var instanceId = $"parent-{Guid.NewGuid():N}";
+
+        using (StartCallerSpan())
+        {
+            await worker.Client.ScheduleNewWorkflowAsync(nameof(ParentTracedWorkflow), instanceId, new Uri(sidecar.HttpEndpoint, "/v1.0/invoke/callee/method/hello").ToString(), startTime: null, Ct);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token)).RuntimeStatus);
+        Flush(sidecar);
+
+        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||ParentTracedWorkflow"));
+        var parent = Assert.Single(spans, s => s.Name == "orchestration||ParentTracedWorkflow");
+        var child = Assert.Single(spans, s => s.Name == "orchestration||TracedWorkflow");
+        Assert.Equal((TraceId, TraceId, parent.SpanId), (parent.TraceId, child.TraceId, child.ParentSpanId));
+        Assert.NotEqual(instanceId, child.Attributes["durabletask.task.instance_id"]);
+        Assert.Equal(child.SpanId, Assert.Single(spans, s => s.Name == "activity||InvokeCalleeActivity").ParentSpanId);
+        Assert.DoesNotContain(spans, s => s.Name == "create_orchestration||TracedWorkflow");
+    }
+
+    [Fact]
     public async Task With_sampling_rate_zero_the_engine_sends_no_spans_and_the_activity_still_runs()
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
@@ -192,6 +222,7 @@ public sealed class WorkflowTracingTests
             builder.Services.AddDaprWorkflow(options =>
             {
                 options.RegisterWorkflow<TracedWorkflow>();
+                options.RegisterWorkflow<ParentTracedWorkflow>();
                 options.RegisterActivity<InvokeCalleeActivity>();
             });
             var host = builder.Build();
