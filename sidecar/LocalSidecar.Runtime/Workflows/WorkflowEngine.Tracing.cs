@@ -31,11 +31,22 @@ public sealed partial class WorkflowEngine
         }
     }
 
-    private static void EndCreate(System.Diagnostics.Activity? create)
+    /// <summary>The <c>create_orchestration</c> span of a start, ended when the start returns.</summary>
+    private CreateSpan TraceCreate(CreateInstanceRequest request, string instanceId) =>
+        new(_spans.StartCreate(request.Name, request.Version, instanceId, request.ParentTraceContext), request.ParentTraceContext);
+
+    private readonly struct CreateSpan(System.Diagnostics.Activity? span, Dapr.DurableTask.Protobuf.TraceContext? requested) : IDisposable
     {
-        if (create is not null)
+        /// <summary>ExecutionStarted's parent: the span's context (none when unsampled); without tracing, what the
+        /// client sent.</summary>
+        public Dapr.DurableTask.Protobuf.TraceContext? ParentTraceContext => span is null ? requested : WorkflowSpans.ContextOf(span);
+
+        public void Dispose()
         {
-            SidecarTracing.StopDetached(create);
+            if (span is not null)
+            {
+                SidecarTracing.StopDetached(span);
+            }
         }
     }
 

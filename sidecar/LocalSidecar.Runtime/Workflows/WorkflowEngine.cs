@@ -167,37 +167,25 @@ public sealed partial class WorkflowEngine : IDisposable
     public async Task<string> StartInstanceAsync(CreateInstanceRequest request, bool waitForStart, CancellationToken cancellationToken)
     {
         var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
-        var create = _spans.StartCreate(request.Name, request.Version, id, request.ParentTraceContext);
-        try
+        using var create = TraceCreate(request, id);
+        await WithInstanceAsync(id, async (instance, _) =>
         {
-            await WithInstanceAsync(id, async (instance, _) =>
+            if (instance.Exists && !instance.IsCompleted)
             {
-                if (instance.Exists && !instance.IsCompleted)
-                {
-                    throw new WorkflowException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{id}' already exists");
-                }
+                throw new WorkflowException(WorkflowErrorKind.AlreadyExists, $"an active workflow with ID '{id}' already exists");
+            }
 
-                if (instance.Exists)
-                {
-                    BeginNewGeneration(instance);
-                }
+            if (instance.Exists)
+            {
+                BeginNewGeneration(instance);
+            }
 
-                var started = StartEvent(id, request.Name, request.Version, request.Input);
-                started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
-                started.ExecutionStarted.ParentTraceContext = create is null ? request.ParentTraceContext : Diagnostics.WorkflowSpans.ContextOf(create);
-                started.ExecutionStarted.Tags.Add(request.Tags);
-                await AddToInboxAsync(instance, started);
-            }, cancellationToken);
-        }
-        catch (Exception e) when (create is { IsAllDataRequested: true })
-        {
-            create.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
-            throw;
-        }
-        finally
-        {
-            EndCreate(create);
-        }
+            var started = StartEvent(id, request.Name, request.Version, request.Input);
+            started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
+            started.ExecutionStarted.ParentTraceContext = create.ParentTraceContext;
+            started.ExecutionStarted.Tags.Add(request.Tags);
+            await AddToInboxAsync(instance, started);
+        }, cancellationToken);
 
         if (waitForStart && request.ScheduledStartTimestamp is null)
         {
