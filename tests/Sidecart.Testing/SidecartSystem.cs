@@ -261,12 +261,13 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>config/&lt;app&gt;.yaml, or with the dashboard on, a copy that exports to this run's dashboard instead of
-    /// the default OTLP port a <c>make run</c> may hold.</summary>
+    /// <summary>config/&lt;app&gt;.yaml, or with the dashboard on (or an OTLP endpoint given), a copy that exports to this
+    /// run's dashboard (or that endpoint) instead of the default OTLP port a <c>make run</c> may hold.</summary>
     private string ConfigFile(string root, string appId)
     {
         var config = Path.Combine(root, "config", $"{appId}.yaml");
-        if (Dashboard is null)
+        var otlp = Dashboard is not null ? $"localhost:{Dashboard.OtlpGrpcPort}" : _options.OtlpEndpoint;
+        if (otlp is null)
         {
             return config;
         }
@@ -274,7 +275,7 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         var copy = Path.Combine(Temp, "config", $"{appId}.yaml");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         File.WriteAllText(copy, File.ReadAllText(config).Replace(
-            $"localhost:{DashboardOptions.DefaultOtlpGrpcPort}", $"localhost:{Dashboard.OtlpGrpcPort}", StringComparison.Ordinal));
+            $"localhost:{DashboardOptions.DefaultOtlpGrpcPort}", otlp, StringComparison.Ordinal));
         return copy;
     }
 
@@ -338,6 +339,21 @@ public sealed partial class SidecartSystem : IAsyncDisposable
 
                 appEnv["DAPR_API_TOKEN"] = _tokens[id].Dapr;
                 appEnv["APP_API_TOKEN"] = _tokens[id].App;
+            }
+        }
+
+        if (options.OtlpEndpoint is { } otlp)
+        {
+            foreach (var id in AppIds)
+            {
+                if (!env.TryGetValue(id, out var appEnv))
+                {
+                    env[id] = appEnv = new(StringComparer.Ordinal);
+                }
+
+                appEnv["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://{otlp}";
+                appEnv["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+                appEnv["OTEL_BSP_SCHEDULE_DELAY"] = "200";
             }
         }
 

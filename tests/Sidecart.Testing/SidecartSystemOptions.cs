@@ -47,4 +47,8 @@ public sealed record SidecartSystemOptions
     /// <summary>Runs the Aspire dashboard beside the system, as <c>make run</c> does, on free ports: the apps export to it,
     /// the sidecars too (their Configurations are copied with its OTLP port), and the runner serves it the resource service.</summary>
     public bool Dashboard { get; init; }
+
+    /// <summary>An OTLP/gRPC collector (<c>host:port</c>, plain text) the test started: every sidecar's Configuration is
+    /// copied to export there, and every app gets it as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with short export delays.</summary>
+    public string? OtlpEndpoint { get; init; }
 }

@@ -11,6 +11,9 @@ internal static class TelemetrySources
         "Microsoft.AspNetCore",
         "System.Net.Http",
         "Sidecart.*",
+        // Dapr.Workflow's span around each activity's code, the parent of what the activity calls: without it those
+        // calls would hang under a span nobody exports.
+        "Dapr.Workflow",
     ];
 
     public static readonly string[] Meters =

@@ -33,12 +33,24 @@ public sealed class ActorCallbackClient(AppChannel channel, string appId)
         {
             Content = new ByteArrayContent(call.Body),
         };
+        // The app's span is a child of this sidecar's CallActor span, as daprd hands it over, not of the caller's.
+        var span = System.Diagnostics.Activity.Current is { } current && current.Source.Name == Diagnostics.SidecarTracing.ScopeName ? current : null;
         foreach (var (name, values) in call.Headers)
         {
+            if (span is not null && name.Equals("traceparent", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             if (!request.Headers.TryAddWithoutValidation(name, values))
             {
                 request.Content.Headers.TryAddWithoutValidation(name, values);
             }
+        }
+
+        if (span is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", Diagnostics.SidecarTracing.Traceparent(span));
         }
 
         return channel.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);

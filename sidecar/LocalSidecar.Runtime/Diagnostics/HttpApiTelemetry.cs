@@ -33,8 +33,20 @@ public static class HttpApiTelemetry
             : onGrpcPort && !path.StartsWith("/grpc.reflection.", StringComparison.Ordinal) ? GrpcSpan(path)
             : null;
         var started = Stopwatch.GetTimestamp();
-        using var activity = span is null ? null : telemetry.Tracing.StartSpan(span.Name, span.Kind,
-            http.Request.Headers["traceparent"].ToString(), http.Request.Headers["tracestate"].ToString());
+        using var activity = span is null || telemetry.Tracing.Mode != TracingMode.On ? null
+            : onGrpcPort && GrpcTraceBin.TryRead(http.Request.Headers[GrpcTraceBin.Header].ToString(), out var binaryParent)
+                ? telemetry.Tracing.StartSpan(span.Name, span.Kind, binaryParent)
+                : telemetry.Tracing.StartSpan(span.Name, span.Kind, http.Request.Headers["traceparent"].ToString(), http.Request.Headers["tracestate"].ToString());
+        if (activity is not null && onGrpcPort && path != GrpcInvokeService)
+        {
+            // daprd answers every gRPC API call but InvokeService with its span's context.
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers[GrpcTraceBin.Header] = GrpcTraceBin.Write(activity);
+                return Task.CompletedTask;
+            });
+        }
+
         if (activity is not null && onHttpPort)
         {
             http.Response.OnStarting(() =>

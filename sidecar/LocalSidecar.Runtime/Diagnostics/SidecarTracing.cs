@@ -75,6 +75,68 @@ public sealed class SidecarTracing : IDisposable
         return _source.StartActivity(name, kind, default(ActivityContext));
     }
 
+    /// <summary>A span under <paramref name="parent"/> (a new trace when it is default), never under whatever
+    /// <see cref="Activity.Current"/> happens to be. Null when tracing is not on.</summary>
+    public Activity? StartSpan(string name, ActivityKind kind, ActivityContext parent)
+    {
+        if (Mode != TracingMode.On)
+        {
+            return null;
+        }
+
+        if (parent == default)
+        {
+            Activity.Current = null;
+        }
+
+        return _source.StartActivity(name, kind, parent);
+    }
+
+    /// <summary>Starts a span that does not become <see cref="Activity.Current"/>: spans of background work (the
+    /// workflow engine's) that other calls on the same flow must not be parented to. Null when tracing is not on.</summary>
+    public Activity? StartDetached(string name, ActivityKind kind, ActivityContext parent, DateTimeOffset? startTime = null)
+    {
+        if (Mode != TracingMode.On)
+        {
+            return null;
+        }
+
+        var previous = Activity.Current;
+        if (parent == default)
+        {
+            Activity.Current = null;
+        }
+
+        var span = _source.StartActivity(name, kind, parent, startTime: startTime ?? default);
+        Activity.Current = previous;
+        return span;
+    }
+
+    /// <summary>Ends a span started with <see cref="StartDetached"/>, leaving <see cref="Activity.Current"/> as it is.</summary>
+    public static void StopDetached(Activity span)
+    {
+        var previous = Activity.Current;
+        span.Stop();
+        Activity.Current = previous;
+    }
+
+    /// <summary>The gRPC API's InvokeService span, once the request names the target: daprd calls it
+    /// <c>CallLocal/&lt;target&gt;/&lt;method&gt;</c>, as the HTTP API's invocation span.</summary>
+    public void NameInvocation(string targetAppId, string method)
+    {
+        if (Current is not { } span)
+        {
+            return;
+        }
+
+        span.DisplayName = $"CallLocal/{targetAppId}/{method}";
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag("rpc.service", "ServiceInvocation");
+            span.SetTag("net.peer.name", targetAppId);
+        }
+    }
+
     /// <summary>A span under another span of this sidecar (a bulk publish entry).</summary>
     public Activity? StartChild(string name, ActivityKind kind, Activity parent) =>
         Mode == TracingMode.On ? _source.StartActivity(name, kind, parent.Context) : null;

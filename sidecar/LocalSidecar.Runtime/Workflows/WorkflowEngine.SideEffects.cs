@@ -17,6 +17,7 @@ public sealed partial class WorkflowEngine
             WorkflowInstance = new Dapr.DurableTask.Protobuf.WorkflowInstance { InstanceId = instance.Id },
             TaskId = scheduled.EventId,
             TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId,
+            ParentTraceContext = _spans.ActivityStarted(instance.Id, instance.ExecutionId, scheduled.EventId, scheduled.TaskScheduled),
         };
         _dispatcher.Send(new PendingWorkItem(instance.Id, scheduled.EventId, instance.ExecutionId, () => new WorkItem { ActivityRequest = request.Clone() }));
     }
@@ -45,6 +46,7 @@ public sealed partial class WorkflowEngine
                 current.Timers.Remove(timerId);
                 var fired = WorkflowInstanceState.NewEvent(Now);
                 fired.TimerFired = new TimerFiredEvent { TimerId = timerId, FireAt = fireAt };
+                _spans.TimerFired(id, executionId, fired);
                 AddToInboxDeferred(current, fired);
                 return Task.CompletedTask;
             }, _stopping.Token));
@@ -98,6 +100,7 @@ public sealed partial class WorkflowEngine
 
             var info = created.ChildWorkflowInstanceCreated;
             var started = StartEvent(child.Id, info.Name, info.Version, info.Input);
+            started.ExecutionStarted.ParentTraceContext = info.ParentTraceContext;
             started.ExecutionStarted.ParentInstance = new ParentInstanceInfo
             {
                 TaskScheduledId = created.EventId,

@@ -55,6 +55,8 @@ public sealed partial class WorkflowEngine
             return;
         }
 
+        _spans.ActivityEnded(item.InstanceId, item.ExecutionId, item.TaskId!.Value, response.FailureDetails);
+
         await CommitOrRecoverAsync(item.InstanceId, async (instance, _) =>
         {
             var taskId = item.TaskId!.Value;
@@ -115,7 +117,7 @@ public sealed partial class WorkflowEngine
             {
                 case WorkflowAction.WorkflowActionTypeOneofCase.ScheduleTask:
                     var task = action.ScheduleTask;
-                    recorded.TaskScheduled = new TaskScheduledEvent { Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId };
+                    recorded.TaskScheduled = new TaskScheduledEvent { Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId, ParentTraceContext = OrchestrationTrace(instance) };
                     activities.Add(recorded);
                     break;
                 case WorkflowAction.WorkflowActionTypeOneofCase.CreateTimer:
@@ -130,6 +132,7 @@ public sealed partial class WorkflowEngine
                         Name = child.Name,
                         Version = child.Version,
                         Input = child.Input,
+                        ParentTraceContext = OrchestrationTrace(instance),
                     };
                     children.Add(recorded);
                     break;
@@ -222,6 +225,7 @@ public sealed partial class WorkflowEngine
     private void Finish(WorkflowInstanceState instance, WorkflowTurn turn, ExecutionCompletedEvent completed, ParentInstanceInfo? parent, List<Func<Task>> followUps)
     {
         instance.CancelTimers();
+        TraceEnd(instance, completed);
         var id = instance.Id;
         _dispatcher.Cancel(item => item.InstanceId == id);
         if (parent is not null)
@@ -251,9 +255,11 @@ public sealed partial class WorkflowEngine
     {
         var previous = instance.Started!;
         var waiting = instance.Inbox.ToList();
+        TraceContinueAsNew(instance);
         BeginNewGeneration(instance);
         var started = StartEvent(instance.Id, previous.Name, action.NewVersion is { Length: > 0 } newVersion ? newVersion : previous.Version, action.Result);
         started.ExecutionStarted.ParentInstance = previous.ParentInstance;
+        started.ExecutionStarted.ParentTraceContext = previous.ParentTraceContext;
         instance.Inbox.Add(started);
         instance.Inbox.AddRange(action.CarryoverEvents);
         instance.Inbox.AddRange(waiting);
@@ -306,6 +312,7 @@ public sealed partial class WorkflowEngine
         var request = new WorkflowRequest { InstanceId = instance.Id, ExecutionId = instance.ExecutionId };
         request.PastEvents.Add(instance.History);
         request.NewEvents.Add(newEvents);
+        TraceTurn(instance);
         _dispatcher.Send(new PendingWorkItem(instance.Id, null, instance.ExecutionId, () => new WorkItem { WorkflowRequest = request.Clone() }));
     }
 

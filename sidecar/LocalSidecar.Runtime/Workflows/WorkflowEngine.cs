@@ -67,6 +67,7 @@ public sealed partial class WorkflowEngine : IDisposable
             lock (_members)
             {
                 _members[sidecar] = actorStateStore is null ? null : new WorkflowStore(actorStateStore, _appId, ActorType);
+                TraceWith(sidecar);
                 if (_members.Count == 1)
                 {
                     _ = ResendUnansweredTurnsAsync(_stopping.Token);
@@ -96,6 +97,7 @@ public sealed partial class WorkflowEngine : IDisposable
             lock (_members)
             {
                 _members.Remove(sidecar);
+                StopTracingWith(sidecar);
                 if (_members.Count > 0)
                 {
                     return;
@@ -165,6 +167,7 @@ public sealed partial class WorkflowEngine : IDisposable
     public async Task<string> StartInstanceAsync(CreateInstanceRequest request, bool waitForStart, CancellationToken cancellationToken)
     {
         var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
+        using var create = TraceCreate(request, id);
         await WithInstanceAsync(id, async (instance, _) =>
         {
             if (instance.Exists && !instance.IsCompleted)
@@ -179,7 +182,7 @@ public sealed partial class WorkflowEngine : IDisposable
 
             var started = StartEvent(id, request.Name, request.Version, request.Input);
             started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
-            started.ExecutionStarted.ParentTraceContext = request.ParentTraceContext;
+            started.ExecutionStarted.ParentTraceContext = create.ParentTraceContext;
             started.ExecutionStarted.Tags.Add(request.Tags);
             await AddToInboxAsync(instance, started);
         }, cancellationToken);

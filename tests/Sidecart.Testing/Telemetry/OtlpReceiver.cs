@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +20,9 @@ public sealed record ReceivedSpan(string ServiceName, string Scope, string Trace
     public const int Internal = 1, Server = 2, Client = 3, Producer = 4, Consumer = 5;
 }
 
-/// <summary>An OTLP/HTTP (protobuf) trace collector on a free loopback port, started by a test: it decodes
-/// <c>ExportTraceServiceRequest</c> bodies posted to <c>/v1/traces</c> into <see cref="ReceivedSpan"/>s.</summary>
+/// <summary>An OTLP trace collector on free loopback ports, started by a test: it decodes <c>ExportTraceServiceRequest</c>
+/// bodies posted to <c>/v1/traces</c> (OTLP/HTTP protobuf) or sent to <c>TraceService/Export</c> (OTLP/gRPC, on
+/// <see cref="GrpcPort"/>) into <see cref="ReceivedSpan"/>s. Logs and metrics sent over gRPC are accepted and dropped.</summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -30,6 +32,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private OtlpReceiver(WebApplication app) => _app = app;
 
     public int Port { get; private set; }
+
+    /// <summary>The OTLP/gRPC port (HTTP/2 without TLS), as apps' <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> and a
+    /// Configuration's <c>otel</c> with <c>protocol: grpc</c> name it.</summary>
+    public int GrpcPort { get; private set; }
 
     /// <summary><c>host:port</c>, as a Configuration's <c>spec.tracing.otel.endpointAddress</c> names it.</summary>
     public string EndpointAddress => $"127.0.0.1:{Port}";
@@ -42,9 +48,39 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        ListenOptions? grpc = null;
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, o =>
+            {
+                o.Protocols = HttpProtocols.Http2;
+                grpc = o;
+            });
+        });
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
+        app.MapPost("/opentelemetry.proto.collector.{signal}.v1.{service}/Export", async (HttpContext http, string signal) =>
+        {
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+            if (signal == "trace")
+            {
+                Interlocked.Increment(ref receiver._requests);
+                foreach (var message in GrpcMessages(body.ToArray()))
+                {
+                    foreach (var span in OtlpTraceDecoder.Decode(message))
+                    {
+                        receiver._spans.Enqueue(span);
+                    }
+                }
+            }
+
+            // An empty Export*ServiceResponse, then status OK in the trailers.
+            http.Response.ContentType = "application/grpc";
+            await http.Response.Body.WriteAsync(new byte[5], http.RequestAborted);
+            http.Response.AppendTrailer("grpc-status", "0");
+        });
         app.MapPost("/v1/traces", async (HttpContext http) =>
         {
             using var body = new MemoryStream();
@@ -58,9 +94,22 @@ public sealed class OtlpReceiver : IAsyncDisposable
             http.Response.ContentType = "application/x-protobuf";
         });
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        receiver.Port = new Uri(address).Port;
+        var ports = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Select(a => new Uri(a).Port).ToList();
+        receiver.GrpcPort = ((IPEndPoint)grpc!.EndPoint).Port;
+        receiver.Port = ports.Single(p => p != receiver.GrpcPort);
         return receiver;
+    }
+
+    /// <summary>The messages of a gRPC request body: each is a compression flag (always 0 here), a big-endian length and
+    /// the protobuf bytes.</summary>
+    private static IEnumerable<byte[]> GrpcMessages(byte[] body)
+    {
+        for (var offset = 0; offset + 5 <= body.Length;)
+        {
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(offset + 1, 4));
+            yield return body.AsSpan(offset + 5, length).ToArray();
+            offset += 5 + length;
+        }
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

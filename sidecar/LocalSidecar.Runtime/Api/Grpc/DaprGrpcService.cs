@@ -177,6 +177,7 @@ public sealed class DaprGrpcService(
             throw DaprErrors.DirectInvoke(request.Id, "rpc error: code = InvalidArgument desc = missing HTTP extension field").ToException();
         }
 
+        context.Telemetry.Tracing.NameInvocation(request.Id, message.Method);
         var pathAndQuery = "/" + string.Join('/', message.Method.Split('/').Select(Uri.EscapeDataString))
             + (extension.Querystring.Length > 0 ? "?" + extension.Querystring : "");
         var body = RequestBody.FromBytes(message.Data?.Value.ToByteArray() ?? [], NullIfEmpty(message.ContentType));

@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dapr.Workflow;
+using LocalSidecar.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sidecart.Testing;
+using Sidecart.Testing.Telemetry;
+
+namespace LocalSidecar.Tests.Diagnostics;
+
+/// <summary>The workflow engine's spans as durabletask-go makes them, in the trace of the call that scheduled the
+/// workflow, and the trace handed to the real Dapr.Workflow worker so that what an activity calls continues it.</summary>
+public sealed class WorkflowTracingTests
+{
+    private const string TraceId = "5af7651916cd43dd8448eb211c80319c";
+    private const string CallerSpan = "b7ad6b7169203331";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_workflow_scheduled_over_grpc_makes_create_orchestration_orchestration_activity_and_timer_spans_in_the_callers_trace_and_its_activity_continues_it()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var callee = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(receiver.EndpointAddress);
+        var sidecar = await system.StartAsync("traced-workflows", null);
+        var calleeSidecar = await system.StartAsync("callee", callee.Port);
+        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var instanceId = $"traced-{Guid.NewGuid():N}";
+
+        // The app schedules the workflow while it handles a request of the caller's trace: the SDK sends that span as
+        // grpc-trace-bin and traceparent metadata.
+        using (StartCallerSpan())
+        {
+            await worker.Client.ScheduleNewWorkflowAsync(nameof(TracedWorkflow), instanceId, new Uri(sidecar.HttpEndpoint, "/v1.0/invoke/callee/method/hello").ToString(), startTime: null, Ct);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var state = await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token);
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal("200", state.ReadOutputAs<string>());
+        Flush(sidecar, calleeSidecar);
+
+        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||TracedWorkflow") && s.Any(x => x.ServiceName == "callee"));
+        var inTrace = spans.Where(s => s.TraceId == TraceId).ToList();
+        // The parent is the caller's span or the app's HttpClient span under it (which the app would export itself).
+        var start = Assert.Single(inTrace, s => s.Name == "/TaskHubSidecarService/StartInstance");
+        Assert.Equal(ReceivedSpan.Server, start.Kind);
+        Assert.NotEqual("", start.ParentSpanId);
+
+        var create = Assert.Single(inTrace, s => s.Name == "create_orchestration||TracedWorkflow");
+        Assert.Equal((ReceivedSpan.Client, start.SpanId, "traced-workflows"), (create.Kind, create.ParentSpanId, create.ServiceName));
+        Assert.Equal(("orchestration", "TracedWorkflow", instanceId), (create.Attributes["durabletask.type"], create.Attributes["durabletask.task.name"], create.Attributes["durabletask.task.instance_id"]));
+
+        var orchestration = Assert.Single(inTrace, s => s.Name == "orchestration||TracedWorkflow");
+        Assert.Equal((ReceivedSpan.Server, create.SpanId), (orchestration.Kind, orchestration.ParentSpanId));
+        Assert.Equal(("orchestration", instanceId, "COMPLETED"), (orchestration.Attributes["durabletask.type"], orchestration.Attributes["durabletask.task.instance_id"], orchestration.Attributes["durabletask.runtime_status"]));
+
+        var activity = Assert.Single(inTrace, s => s.Name == "activity||InvokeCalleeActivity");
+        Assert.Equal((ReceivedSpan.Server, orchestration.SpanId), (activity.Kind, activity.ParentSpanId));
+        Assert.Equal(("activity", "InvokeCalleeActivity", instanceId), (activity.Attributes["durabletask.type"], activity.Attributes["durabletask.task.name"], activity.Attributes["durabletask.task.instance_id"]));
+        Assert.Equal("0", activity.Attributes["durabletask.task.task_id"]);
+
+        var timer = Assert.Single(inTrace, s => s.Name == "timer");
+        Assert.Equal((ReceivedSpan.Internal, orchestration.SpanId, "timer", "1"), (timer.Kind, timer.ParentSpanId, timer.Attributes["durabletask.type"], timer.Attributes["durabletask.task.task_id"]));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", timer.Attributes["durabletask.fire_at"]);
+
+        // Dapr.Workflow ran the activity code under the activity span...
+        var seen = InvokeCalleeActivity.Seen[instanceId];
+        Assert.Equal((TraceId, activity.SpanId), (seen.TraceId, seen.ParentSpanId));
+        // ...so the invocation it made continues the trace, through both sidecars to the callee app.
+        // (Its parent is HttpClient's span under the activity code's span, which the app would export itself.)
+        var invoke = Assert.Single(inTrace, s => s.Name == "CallLocal/callee/hello" && s.Kind == ReceivedSpan.Client);
+        Assert.Equal("traced-workflows", invoke.ServiceName);
+        Assert.DoesNotContain(spans, s => s.SpanId == invoke.ParentSpanId);
+        Assert.NotEqual("", invoke.ParentSpanId);
+        var served = Assert.Single(inTrace, s => s.Name == "CallLocal/callee/hello" && s.Kind == ReceivedSpan.Server);
+        Assert.Equal(("callee", invoke.SpanId), (served.ServiceName, served.ParentSpanId));
+        Assert.Contains(callee.Requests, r => r.Path == "/hello" && r.Traceparent == $"00-{TraceId}-{served.SpanId}-01");
+    }
+
+    [Fact]
+    public async Task A_workflow_started_over_http_with_a_traceparent_is_created_under_the_http_api_span()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var callee = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(receiver.EndpointAddress);
+        var sidecar = await system.StartAsync("traced-workflows", null);
+        await system.StartAsync("callee", callee.Port);
+        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var instanceId = $"traced-{Guid.NewGuid():N}";
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(sidecar.HttpEndpoint, $"/v1.0/workflows/dapr/{nameof(TracedWorkflow)}/start?instanceID={instanceId}"))
+        {
+            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new Uri(sidecar.HttpEndpoint, "/v1.0/invoke/callee/method/hello").ToString()), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{TraceId}-{CallerSpan}-01");
+        using (var response = await http.SendAsync(request, Ct))
+        {
+            Assert.True(response.IsSuccessStatusCode, $"start answered {(int)response.StatusCode}");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token)).RuntimeStatus);
+        Flush(sidecar);
+
+        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||TracedWorkflow"));
+        var api = Assert.Single(spans, s => s.Name == $"/v1.0/workflows/dapr/{nameof(TracedWorkflow)}/start");
+        Assert.Equal((TraceId, CallerSpan), (api.TraceId, api.ParentSpanId));
+        var create = Assert.Single(spans, s => s.Name == "create_orchestration||TracedWorkflow");
+        Assert.Equal((TraceId, api.SpanId), (create.TraceId, create.ParentSpanId));
+        var orchestration = Assert.Single(spans, s => s.Name == "orchestration||TracedWorkflow");
+        Assert.Equal((TraceId, create.SpanId), (orchestration.TraceId, orchestration.ParentSpanId));
+        Assert.Equal(orchestration.SpanId, Assert.Single(spans, s => s.Name == "activity||InvokeCalleeActivity").ParentSpanId);
+    }
+
+    [Fact]
+    public async Task A_child_workflow_runs_under_its_parents_orchestration_span()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var callee = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(receiver.EndpointAddress);
+        var sidecar = await system.StartAsync("traced-workflows", null);
+        await system.StartAsync("callee", callee.Port);
+        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var instanceId = $"parent-{Guid.NewGuid():N}";
+
+        using (StartCallerSpan())
+        {
+            await worker.Client.ScheduleNewWorkflowAsync(nameof(ParentTracedWorkflow), instanceId, new Uri(sidecar.HttpEndpoint, "/v1.0/invoke/callee/method/hello").ToString(), startTime: null, Ct);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        Assert.Equal(WorkflowRuntimeStatus.Completed, (await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token)).RuntimeStatus);
+        Flush(sidecar);
+
+        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||ParentTracedWorkflow"));
+        var parent = Assert.Single(spans, s => s.Name == "orchestration||ParentTracedWorkflow");
+        var child = Assert.Single(spans, s => s.Name == "orchestration||TracedWorkflow");
+        Assert.Equal((TraceId, TraceId, parent.SpanId), (parent.TraceId, child.TraceId, child.ParentSpanId));
+        Assert.NotEqual(instanceId, child.Attributes["durabletask.task.instance_id"]);
+        Assert.Equal(child.SpanId, Assert.Single(spans, s => s.Name == "activity||InvokeCalleeActivity").ParentSpanId);
+        Assert.DoesNotContain(spans, s => s.Name == "create_orchestration||TracedWorkflow");
+    }
+
+    [Fact]
+    public async Task With_sampling_rate_zero_the_engine_sends_no_spans_and_the_activity_still_runs()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var callee = await RecordingApp.StartAsync();
+        await using var system = await SystemAsync(receiver.EndpointAddress, rate: "0");
+        var sidecar = await system.StartAsync("traced-workflows", null);
+        var calleeSidecar = await system.StartAsync("callee", callee.Port);
+        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var instanceId = $"untraced-{Guid.NewGuid():N}";
+
+        await worker.Client.ScheduleNewWorkflowAsync(nameof(TracedWorkflow), instanceId, new Uri(sidecar.HttpEndpoint, "/v1.0/invoke/callee/method/hello").ToString(), startTime: null, Ct);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var state = await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token);
+        Assert.Equal(("200", WorkflowRuntimeStatus.Completed), (state.ReadOutputAs<string>(), state.RuntimeStatus));
+        Flush(sidecar, calleeSidecar);
+
+        Assert.Equal(0, receiver.Requests);
+    }
+
+    /// <summary>The span of the app's own request handling, in the caller's trace, as ASP.NET Core would make it.</summary>
+    private static Activity StartCallerSpan()
+    {
+        var span = new Activity("POST /orders");
+        span.SetParentId(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(CallerSpan), ActivityTraceFlags.Recorded);
+        span.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        return span.Start();
+    }
+
+    private static async Task<LocalSidecars> SystemAsync(string endpoint, string rate = "1")
+    {
+        LocalSidecars? system = null;
+        system = new LocalSidecars("sidecart-workflow-tracing", o => o with { ConfigPath = Path.Combine(system!.Root, "config.yaml") });
+        await system.WriteInMemoryComponentsAsync();
+        await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Configuration
+            metadata: {"{"}name: tracing{"}"}
+            spec:
+              tracing:
+                samplingRate: "{rate}"
+                otel: {"{"}endpointAddress: "{endpoint}", protocol: http, isSecure: false{"}"}
+            """);
+        return system;
+    }
+
+    private static void Flush(params Sidecar[] sidecars)
+    {
+        foreach (var sidecar in sidecars)
+        {
+            Assert.True(sidecar.Context.Telemetry.Tracing.ForceFlush(10_000), $"{sidecar.AppId}'s spans were not exported");
+        }
+    }
+
+    private static Task<IReadOnlyList<ReceivedSpan>> SpansAsync(OtlpReceiver receiver, Func<IReadOnlyList<ReceivedSpan>, bool> complete) =>
+        Eventually.UntilAsync(() => Task.FromResult(receiver.Spans), complete, "the workflow's spans received", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+
+    /// <summary>The app's side: a host with Dapr.Workflow's worker (AddDaprWorkflow) pointed at one sidecar.</summary>
+    private sealed class WorkflowWorker(IHost host) : IAsyncDisposable
+    {
+        public DaprWorkflowClient Client => host.Services.GetRequiredService<DaprWorkflowClient>();
+
+        public static async Task<WorkflowWorker> StartAsync(Sidecar sidecar)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
+            builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
+            builder.Configuration["DAPR_API_TOKEN"] = "";
+            builder.Services.AddDaprWorkflow(options =>
+            {
+                options.RegisterWorkflow<TracedWorkflow>();
+                options.RegisterWorkflow<ParentTracedWorkflow>();
+                options.RegisterActivity<InvokeCalleeActivity>();
+            });
+            var host = builder.Build();
+            await host.StartAsync(Ct);
+            var worker = new WorkflowWorker(host);
+            using var http = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
+            await Eventually.UntilAsync(
+                async () => JsonNode.Parse(await http.GetStringAsync("/v1.0/metadata", Ct))?["workflows"]?["connectedWorkers"]?.GetValue<int>() ?? 0,
+                workers => workers >= 1, "the workflow worker connected", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
+            return worker;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+        }
+    }
+}
