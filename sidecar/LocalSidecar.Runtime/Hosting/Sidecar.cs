@@ -98,6 +98,7 @@ public sealed class Sidecar : IAsyncDisposable
                 Identity = identity,
                 Telemetry = new Diagnostics.SidecarTelemetry(options.AppId, configuration, options.EnableApiLogging, options.TelemetryEnvironment, loggerFactory),
             };
+            context.Resiliency.RecordLoaded(context.Telemetry.Metrics);
 
             (app, var listeners) = Build(context);
             await app.StartAsync(cancellationToken);

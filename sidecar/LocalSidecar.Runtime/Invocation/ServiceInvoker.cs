@@ -3,6 +3,7 @@ using System.Net;
 using System.Diagnostics;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Hosting;
+using LocalSidecar.Resiliency;
 using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Invocation;
@@ -47,6 +48,7 @@ public sealed class ServiceInvoker : IDisposable
 
         var retry = _context.Resiliency.AppRetry(target.AppId);
         var timeout = _context.Resiliency.AppTimeout(target.AppId);
+        var policies = new AppliedPolicies(_context, $"app_{target.AppId}", "outbound", timeout is not null, retry is not null);
         if (retry is not null)
         {
             request = request with { Body = await request.Body.BufferAsync(cancellationToken) };
@@ -86,6 +88,7 @@ public sealed class ServiceInvoker : IDisposable
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 failure = $"timeout: no answer within {timeout!.Value.TotalMilliseconds:0}ms";
+                policies.TimeoutExpired();
             }
 
             if (retry is null || !retry.AllowsAnotherAttempt(retries))
@@ -94,6 +97,7 @@ public sealed class ServiceInvoker : IDisposable
             }
 
             retries++;
+            policies.Retrying();
             delay = retry.DelayBefore(retries, delay);
             _logger.LogDebug("Invocation of {AppId} failed ({Failure}); retry {Retry} of policy {Policy} in {Delay}", target.AppId, failure, retries, retry.Name, delay);
             await Task.Delay(delay, cancellationToken);

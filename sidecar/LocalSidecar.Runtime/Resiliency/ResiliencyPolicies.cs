@@ -6,6 +6,19 @@ public sealed class ResiliencyPolicies(IReadOnlyList<ResiliencySpec> specs)
 {
     public static ResiliencyPolicies None { get; } = new([]);
 
+    /// <summary>The name daprd's <c>dapr_resiliency_*</c> metrics carry: daprd merges every Resiliency resource into
+    /// one set of policies named after the last one loaded.</summary>
+    public string Name => specs.Count > 0 ? specs[^1].Name : "";
+
+    /// <summary><c>dapr_resiliency_loaded</c>, once per resource.</summary>
+    public void RecordLoaded(Diagnostics.Metrics.DaprMetrics metrics)
+    {
+        foreach (var spec in specs)
+        {
+            metrics.ResiliencyPolicyLoaded(spec.Name);
+        }
+    }
+
     public RetryPolicy? PubSubInboundRetry(string component) =>
         Named(s => s.ComponentsInbound, component)
         ?? Default("DefaultPubsubComponentInboundRetryPolicy", "DefaultComponentInboundRetryPolicy", "DefaultRetryPolicy");

@@ -18,7 +18,7 @@ public sealed partial class WorkflowEngine
             TaskId = scheduled.EventId,
             TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId,
         };
-        _dispatcher.Send(new PendingWorkItem(instance.Id, scheduled.EventId, instance.ExecutionId, () => new WorkItem { ActivityRequest = request.Clone() }));
+        RecordActivityOperation(scheduled, () => _dispatcher.Send(new PendingWorkItem(instance.Id, scheduled.EventId, instance.ExecutionId, () => new WorkItem { ActivityRequest = request.Clone() })));
     }
 
     private void ArmTimer(WorkflowInstanceState instance, HistoryEvent created)

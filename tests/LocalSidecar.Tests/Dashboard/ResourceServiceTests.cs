@@ -125,6 +125,9 @@ public sealed class ResourceServiceTests : IAsyncLifetime
         Assert.Equal(echo.Sidecar.HttpEndpoint.ToString().TrimEnd('/'), urls["http"]);
         Assert.Equal($"http://127.0.0.1:{echo.Sidecar.GrpcPort}", urls["grpc"]);
         Assert.Equal($"http://127.0.0.1:{echo.Sidecar.InternalPort}", urls["internal"]);
+        Assert.NotNull(echo.Sidecar.MetricsPort);
+        Assert.Equal($"http://localhost:{echo.Sidecar.MetricsPort}/metrics", urls["metrics"]);
+        Assert.Equal(echo.Sidecar.MetricsPort, (int)sidecar.Properties.Single(p => p.Name == "dapr.metricsPort").Value.NumberValue);
         var components = sidecar.Properties.Single(p => p.Name == "dapr.components").Value.ListValue.Values.Select(v => v.StringValue);
         Assert.Equal(["orders-bus (pubsub.in-memory/v1)"], components);
         Assert.Equal(_appPort, (int)sidecar.Properties.Single(p => p.Name == "dapr.appPort").Value.NumberValue);
