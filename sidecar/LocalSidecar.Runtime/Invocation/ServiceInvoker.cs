@@ -48,7 +48,8 @@ public sealed class ServiceInvoker : IDisposable
 
         var retry = _context.Resiliency.AppRetry(target.AppId);
         var timeout = _context.Resiliency.AppTimeout(target.AppId);
-        var policies = new AppliedPolicies(_context, $"app_{target.AppId}", "outbound", timeout is not null, retry is not null);
+        var breaker = _context.Resiliency.AppCircuitBreaker(target.AppId, $"{target.AppId}/{request.PathAndQuery.Split('?')[0].TrimStart('/')}");
+        var policies = new AppliedPolicies(_context, $"app_{target.AppId}", "outbound", timeout is not null, retry is not null, breaker);
         if (retry is not null)
         {
             request = request with { Body = await request.Body.BufferAsync(cancellationToken) };
@@ -67,11 +68,20 @@ public sealed class ServiceInvoker : IDisposable
 
             string failure;
             denied = false;
+            var stateBefore = breaker?.State;
+            if (breaker?.TryEnter() is { } refused)
+            {
+                // An open breaker ends the call at once: daprd's retry does not retry it.
+                throw DaprErrors.DirectInvoke(rawTarget, refused).ToException();
+            }
+
+            var succeeded = false;
             try
             {
                 var response = await SendAsync(request, target, attempt.Token);
                 var code = (int)response.StatusCode;
                 var failedStatus = code is < 200 or >= 400;
+                succeeded = !failedStatus;
                 if (!failedStatus || retry is null || !retry.AllowsAnotherAttempt(retries))
                 {
                     return response;
@@ -89,6 +99,17 @@ public sealed class ServiceInvoker : IDisposable
             {
                 failure = $"timeout: no answer within {timeout!.Value.TotalMilliseconds:0}ms";
                 policies.TimeoutExpired();
+            }
+            finally
+            {
+                if (breaker is not null)
+                {
+                    breaker.Complete(succeeded);
+                    if (breaker.State != stateBefore)
+                    {
+                        policies.CircuitBreakerChanged(breaker.State);
+                    }
+                }
             }
 
             if (retry is null || !retry.AllowsAnotherAttempt(retries))

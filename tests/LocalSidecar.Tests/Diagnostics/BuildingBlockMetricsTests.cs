@@ -256,6 +256,59 @@ public sealed class BuildingBlockMetricsTests
         Assert.Equal(0, metrics.Value("dapr_resiliency_activations_total", [.. policy, ("policy", "timeout")]));
     }
 
+    [Fact]
+    public async Task A_circuit_breaker_is_counted_with_its_state_and_its_opening_is_an_activation()
+    {
+        var received = 0;
+        await using var callee = await ScriptedApp.StartAsync(http =>
+        {
+            if (http.Request.Path.StartsWithSegments("/fragile"))
+            {
+                Interlocked.Increment(ref received);
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+
+            return Task.CompletedTask;
+        });
+        await using var system = System();
+        await system.WriteInMemoryComponentsAsync();
+        await File.WriteAllTextAsync(Path.Combine(system.ResourcesPath, "resiliency.yaml"), """
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata: {name: breakers}
+            spec:
+              policies:
+                circuitBreakers:
+                  fragile: {maxRequests: 1, timeout: 1h, trip: "consecutiveFailures >= 2"}
+              targets:
+                apps:
+                  callee: {circuitBreaker: fragile}
+            """, Ct);
+        var caller = await system.StartAsync("caller", null);
+        await system.StartAsync("callee", callee.Port);
+        using var http = new HttpClient { BaseAddress = caller.HttpEndpoint };
+        for (var i = 0; i < 2; i++)
+        {
+            using var failed = await http.PostAsync("/v1.0/invoke/callee/method/fragile", null, Ct);
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        using (var refused = await http.PostAsync("/v1.0/invoke/callee/method/fragile", null, Ct))
+        {
+            Assert.Contains("circuit breaker is open", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, received);
+        var metrics = await MetricsAsync(caller);
+        (string, string)[] breaker = [("app_id", "caller"), ("name", "breakers"), ("namespace", ""), ("flow_direction", "outbound"), ("target", "app_callee"), ("policy", "circuitbreaker")];
+        Assert.Equal(2, metrics.Value("dapr_resiliency_count", [.. breaker, ("status", "closed")]));
+        Assert.Equal(1, metrics.Value("dapr_resiliency_count", [.. breaker, ("status", "open")]));
+        Assert.Equal(1, metrics.Value("dapr_resiliency_activations_total", [.. breaker, ("status", "open")]));
+        Assert.Equal(1, metrics.Value("dapr_resiliency_cb_state", [.. breaker, ("status", "open")]));
+        Assert.Equal(0, metrics.Value("dapr_resiliency_cb_state", [.. breaker, ("status", "closed")]));
+        Assert.Equal("gauge", metrics.Types["dapr_resiliency_cb_state"]);
+    }
+
     private static async Task<string?> RunAsync(HttpClient http, string workflow, string id, string expectedStatus)
     {
         using (var start = await http.PostAsJsonAsync($"/v1.0/workflows/dapr/{workflow}/start?instanceID={id}", "hi", Ct))

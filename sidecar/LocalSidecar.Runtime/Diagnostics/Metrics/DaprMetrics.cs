@@ -420,6 +420,35 @@ public sealed class DaprMetrics
         }
     }
 
+    /// <summary>A circuit breaker put in front of a call: counted with its state, and the state gauge set.</summary>
+    public void CircuitBreakerExecuted(string name, string direction, string target, string state)
+    {
+        if (Enabled)
+        {
+            ResiliencyCount.Add(1, _appId, direction, name, _namespace, "circuitbreaker", state, target);
+            CircuitBreakerState(name, direction, target, state);
+        }
+    }
+
+    /// <summary>A circuit breaker that changed state during a call.</summary>
+    public void CircuitBreakerChanged(string name, string direction, string target, string state)
+    {
+        if (Enabled)
+        {
+            ResiliencyActivations.Add(1, _appId, direction, name, _namespace, "circuitbreaker", state, target);
+            CircuitBreakerState(name, direction, target, state);
+        }
+    }
+
+    /// <summary>daprd writes one <c>dapr_resiliency_cb_state</c> series per state: 1 for the current one, 0 for the others.</summary>
+    private void CircuitBreakerState(string name, string direction, string target, string state)
+    {
+        foreach (var candidate in (string[])["closed", "half-open", "open", "unknown"])
+        {
+            ResiliencyCircuitBreakerState.Set(candidate == state ? 1 : 0, _appId, direction, name, _namespace, "circuitbreaker", candidate, target);
+        }
+    }
+
     /// <summary>A policy that acted: a retry about to be made, a timeout that expired.</summary>
     public void ResiliencyActivated(string name, string policy, string direction, string target)
     {
