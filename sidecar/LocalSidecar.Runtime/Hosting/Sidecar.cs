@@ -99,6 +99,7 @@ public sealed class Sidecar : IAsyncDisposable
                 Telemetry = new Diagnostics.SidecarTelemetry(options.AppId, configuration, options.EnableApiLogging, options.TelemetryEnvironment, loggerFactory),
             };
             context.Resiliency.RecordLoaded(context.Telemetry.Metrics);
+            context.Telemetry.Metrics.ComponentsInitialized(components.All.Select(c => c.Spec.Type));
 
             (app, var listeners) = Build(context);
             await app.StartAsync(cancellationToken);

@@ -70,6 +70,7 @@ public sealed class BuildingBlockMetricsTests
         Assert.Equal(1, metrics.Value("dapr_component_secret_count", ("operation", "bulk_get"), ("success", "true")));
         Assert.Equal("counter", metrics.Types["dapr_component_secret_count"]);
         Assert.Equal("histogram", metrics.Types["dapr_component_secret_latencies"]);
+        Assert.Equal(1, metrics.Value("dapr_runtime_component_init_total", ("app_id", "keeper"), ("component", "secretstores.local.file")));
 
         var lines = logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => JsonDocument.Parse(l).RootElement.TryGetProperty("method", out var method) && method.GetString() == "GET /v1.0/secrets/vault/db-password");

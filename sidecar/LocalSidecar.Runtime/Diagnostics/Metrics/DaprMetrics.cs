@@ -258,15 +258,19 @@ public sealed class DaprMetrics
         }
     }
 
-    public void ComponentInitialized(string componentType)
+    /// <summary><c>dapr_runtime_component_init_total</c> for each component initialised, by type (<c>state.redis</c>).
+    /// daprd declares <c>dapr_runtime_component_loaded</c> but never records it.</summary>
+    public void ComponentsInitialized(IEnumerable<string> componentTypes)
     {
         if (!Enabled)
         {
             return;
         }
 
-        ComponentLoaded.Add(1, _appId);
-        ComponentInit.Add(1, _appId, componentType);
+        foreach (var type in componentTypes)
+        {
+            ComponentInit.Add(1, _appId, type);
+        }
     }
 
     public void ReminderFired(string actorType, bool success)
