@@ -1,3 +1,4 @@
+using LocalSidecar.Components;
 using LocalSidecar.Resiliency;
 
 namespace LocalSidecar.Tests;
@@ -61,6 +62,44 @@ public sealed class CircuitBreakerTests
     [InlineData("consecutiveFailures > 5 extra", "unexpected 'extra'")]
     public void An_unsupported_trip_is_refused_with_the_reason(string trip, string reason) =>
         Assert.Contains(reason, Assert.Throws<FormatException>(() => TripExpression.Parse(trip)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_resiliency_resource_gives_an_app_its_breaker_and_an_unreadable_trip_names_the_field()
+    {
+        using var dir = new TempFolder();
+        dir.Write("resiliency.yaml", """
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata: {name: r}
+            spec:
+              policies:
+                circuitBreakers:
+                  cb: {maxRequests: 2, interval: 30s, timeout: 45s, trip: "consecutiveFailures >= 3"}
+              targets:
+                apps:
+                  payments: {circuitBreaker: cb}
+            """);
+        var policies = new ResiliencyPolicies(ResourceLoader.LoadPaths([dir.Path]).Resiliencies);
+        var breaker = policies.AppCircuitBreaker("payments", "payments/authorize");
+        Assert.NotNull(breaker);
+        Assert.Equal((2, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(45), "consecutiveFailures >= 3"),
+            (breaker.Policy.MaxRequests, breaker.Policy.Interval, breaker.Policy.Timeout, breaker.Policy.Trip.Source));
+        Assert.Same(breaker, policies.AppCircuitBreaker("payments", "payments/authorize"));
+        Assert.Null(policies.AppCircuitBreaker("catalog", "catalog/items"));
+
+        dir.Write("resiliency.yaml", """
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata: {name: r}
+            spec:
+              policies:
+                circuitBreakers:
+                  cb: {trip: "failures > 1"}
+            """);
+        var error = Assert.Throws<ResourceException>(() => ResourceLoader.LoadPaths([dir.Path]));
+        Assert.EndsWith("trip", error.Field ?? "", StringComparison.Ordinal);
+        Assert.Contains("'failures' is not one of", error.Message, StringComparison.Ordinal);
+    }
 
     private sealed class ManualClock : TimeProvider
     {

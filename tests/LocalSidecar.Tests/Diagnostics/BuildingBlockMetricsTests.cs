@@ -87,7 +87,7 @@ public sealed class BuildingBlockMetricsTests
             var path = http.Request.Path.Value!;
             if (path == "/dapr/config")
             {
-                await http.Response.WriteAsJsonAsync(new { entities = new[] { "Counter" }, actorIdleTimeout = "3s" }, Ct);
+                await http.Response.WriteAsJsonAsync(new { entities = new[] { "Counter" }, actorIdleTimeout = "10s" }, Ct);
                 return;
             }
 
@@ -143,7 +143,7 @@ public sealed class BuildingBlockMetricsTests
         Assert.Single(calls, c => c == "PUT /actors/Counter/c/method/timer/once");
         Assert.Equal("gauge", metrics.Types["dapr_runtime_actor_pending_actor_calls"]);
 
-        // Idle for 3s, the three actors are deactivated in the app.
+        // Idle for 10s (long enough for the timer to fire first on a loaded machine), the three actors are deactivated in the app.
         metrics = await Eventually.UntilAsync(() => MetricsAsync(sidecar),
             m => m.Value("dapr_runtime_actor_deactivated_total", ("actor_type", "Counter")) >= 3, "the idle actors to be deactivated", Patience, Poll);
         Assert.Equal(3, metrics.Value("dapr_runtime_actor_deactivated_total", ("app_id", "counters"), ("actor_type", "Counter")));
