@@ -81,10 +81,14 @@ public sealed class RunnerEndToEndTests : IDisposable
             await _output.WaitForAsync(l => l == "== APP - echo#2 == echo app says hello on stderr");
             await _output.WaitForAsync(l => l == "== APP - quitter == quitting");
             await _output.WaitForAsync(l => l.StartsWith("== RUNNER == app quitter (pid ", StringComparison.Ordinal) && l.Contains("exited with code 3", StringComparison.Ordinal));
-            var sidecarLog = await _output.WaitForAsync(l => l.StartsWith("== DAPR - echo#2 == {", StringComparison.Ordinal));
-            Assert.NotNull(JsonNode.Parse(sidecarLog["== DAPR - echo#2 == ".Length..]));
+            // daprd's plain text lines, as dapr run shows them.
+            var sidecarLog = await _output.WaitForAsync(l => l.StartsWith("== DAPR - echo#2 == time=\"", StringComparison.Ordinal));
+            Assert.Matches("^time=\"[^\"]+\" level=(debug|info|warning|error) msg=", sidecarLog["== DAPR - echo#2 == ".Length..]);
+            Assert.Contains(" app_id=echo ", sidecarLog, StringComparison.Ordinal);
+            Assert.Contains(" type=log ", sidecarLog, StringComparison.Ordinal);
+            var first = echo.Single(e => e.Name == "echo#1");
             Assert.Contains(_output.Lines, l => l.StartsWith("== RUNNER == echo#1: app pid ", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal)
-                && l.Contains($"gRPC API on port {grpcPort}", StringComparison.Ordinal));
+                && l.Contains($"gRPC API on port {grpcPort}", StringComparison.Ordinal) && l.Contains($"metrics on port {first.Sidecar.MetricsPort}", StringComparison.Ordinal));
         }
         finally
         {

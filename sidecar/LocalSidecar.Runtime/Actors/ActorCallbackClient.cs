@@ -67,11 +67,12 @@ public sealed class ActorCallbackClient(AppChannel channel, string appId)
     }
 
     /// <summary>Tells the app an actor was deactivated; false when the app did not answer 200.</summary>
-    public async Task<bool> DeactivateAsync(ActorKey actor, CancellationToken cancellationToken)
+    /// <returns>The app's status code (200 when it deactivated the actor).</returns>
+    public async Task<int> DeactivateAsync(ActorKey actor, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"/actors/{Uri.EscapeDataString(actor.Type)}/{Uri.EscapeDataString(actor.Id)}");
         using var response = await channel.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        return response.StatusCode == System.Net.HttpStatusCode.OK;
+        return (int)response.StatusCode;
     }
 
     /// <param name="method">Already escaped where it must be (it may contain slashes).</param>

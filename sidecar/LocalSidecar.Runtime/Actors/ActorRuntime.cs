@@ -439,6 +439,7 @@ public sealed class ActorRuntime : IAsyncDisposable
 
         active.Touch();
         _timers.Start(active, new ActorTimer(name, request, schedule));
+        RecordTimerCount(actor.Type);
         return ActorResponse.NoContent;
     }
 
@@ -452,6 +453,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         if (_active.Find(actor) is { } active)
         {
             TimerScheduler.Stop(active, name);
+            RecordTimerCount(actor.Type);
         }
 
         return ActorResponse.NoContent;
@@ -493,7 +495,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         while (IsOwnedHere(key))
         {
             var actor = _active.GetOrActivate(key);
-            var turn = await actor.TurnLock.AcquireAsync(chain, maxStackDepth, cancellationToken);
+            var turn = await AcquireTurnAsync(actor, chain, maxStackDepth, cancellationToken);
             if (actor.IsDeactivated)
             {
                 turn.Dispose();
@@ -540,18 +542,25 @@ public sealed class ActorRuntime : IAsyncDisposable
             actor.IsDeactivated = true;
             _active.Remove(actor);
             TimerScheduler.StopAll(actor);
+            RecordTimerCount(actor.Key.Type);
             if (_callbacks is not null)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                if (!await _callbacks.DeactivateAsync(actor.Key, timeout.Token))
+                var status = await _callbacks.DeactivateAsync(actor.Key, timeout.Token);
+                if (status != 200)
                 {
                     _logger.LogWarning("The app did not answer 200 to the deactivation of actor {Actor}", actor.Key);
+                    Metrics.ActorDeactivationFailed(actor.Key.Type, $"status_code_{status}");
+                    return;
                 }
             }
+
+            Metrics.ActorDeactivated(actor.Key.Type);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
             _logger.LogWarning("Deactivating actor {Actor} in the app failed: {Error}", actor.Key, e.Message);
+            Metrics.ActorDeactivationFailed(actor.Key.Type, "invoke");
         }
         finally
         {
@@ -575,7 +584,7 @@ public sealed class ActorRuntime : IAsyncDisposable
         }
 
         // Timers take the actor's turn but, as in Dapr, do not keep it from going idle.
-        using var turn = await actor.TurnLock.AcquireAsync(null, int.MaxValue, cancellationToken);
+        using var turn = await AcquireTurnAsync(actor, null, int.MaxValue, cancellationToken);
         if (actor.IsDeactivated)
         {
             return ScheduledFireOutcome.ActorGone;
@@ -586,6 +595,8 @@ public sealed class ActorRuntime : IAsyncDisposable
 
     private async Task<ScheduledFireOutcome> SendScheduledAsync(ActorKey actor, string kind, string name, JsonObject body, CancellationToken cancellationToken)
     {
+        // daprd counts a fire as successful when the app took it without error; a cancelling answer is an error there.
+        var success = false;
         try
         {
             using var response = await _callbacks!.InvokeScheduledAsync(actor, kind, name, body, cancellationToken);
@@ -598,14 +609,49 @@ public sealed class ActorRuntime : IAsyncDisposable
             {
                 _logger.LogWarning("The app answered {Status} to {Kind} {Name} of actor {Actor}", (int)response.StatusCode, kind, name, actor);
             }
+            else
+            {
+                success = true;
+            }
         }
         catch (HttpRequestException e)
         {
             _logger.LogWarning("Delivering {Kind} {Name} to actor {Actor} failed: {Error}", kind, name, actor, e.Message);
         }
+        finally
+        {
+            if (kind == "timer")
+            {
+                Metrics.TimerFired(actor.Type, success);
+            }
+            else
+            {
+                Metrics.ReminderFired(actor.Type, success);
+            }
+        }
 
         return ScheduledFireOutcome.Delivered;
     }
+
+    private Diagnostics.Metrics.DaprMetrics Metrics => _context.Telemetry.Metrics;
+
+    /// <summary>Waits for the actor's turn, counted meanwhile in daprd's <c>dapr_runtime_actor_pending_actor_calls</c>.</summary>
+    private async Task<IDisposable> AcquireTurnAsync(ActiveActor actor, string? chain, int maxStackDepth, CancellationToken cancellationToken)
+    {
+        Metrics.ActorPendingCallsChanged(actor.Key.Type, 1);
+        try
+        {
+            return await actor.TurnLock.AcquireAsync(chain, maxStackDepth, cancellationToken);
+        }
+        finally
+        {
+            Metrics.ActorPendingCallsChanged(actor.Key.Type, -1);
+        }
+    }
+
+    /// <summary>daprd's <c>dapr_runtime_actor_timers</c>: the timers running for the type's active actors.</summary>
+    private void RecordTimerCount(string actorType) =>
+        Metrics.ActorTimerCount(actorType, _active.Snapshot().Where(a => a.Key.Type == actorType).Sum(a => a.Timers.Count));
 
     /// <summary>Every tick: deactivates idle actors; when membership changed (or periodically), deactivates the actors
     /// that moved away and reconciles reminders with the store.</summary>

@@ -183,8 +183,17 @@ public static class ResourceLoader
         var policies = spec.Mapping("policies");
         var timeouts = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var retries = new Dictionary<string, RetryPolicy>(StringComparer.Ordinal);
+        var circuitBreakers = new Dictionary<string, CircuitBreakerPolicy>(StringComparer.Ordinal);
         if (policies is { } p)
         {
+            if (p.Mapping("circuitBreakers") is { } cb)
+            {
+                foreach (var key in cb.Keys)
+                {
+                    circuitBreakers[key] = ReadCircuitBreaker(cb.Mapping(key)!, key);
+                }
+            }
+
             if (p.Mapping("timeouts") is { } t)
             {
                 foreach (var key in t.Keys)
@@ -210,7 +219,25 @@ public static class ResourceLoader
             ReadTargets(targets?.Mapping("apps")),
             ReadComponentTargets(targets?.Mapping("components"), "inbound"),
             ReadComponentTargets(targets?.Mapping("components"), "outbound"),
-            doc.StringSequence("scopes"));
+            doc.StringSequence("scopes")) { CircuitBreakers = circuitBreakers };
+    }
+
+    private static CircuitBreakerPolicy ReadCircuitBreaker(YamlNodes cb, string name)
+    {
+        var maxRequests = cb.String("maxRequests") is { } m
+            ? int.TryParse(m, out var parsed) && parsed >= 0 ? parsed : throw cb.Error("maxRequests", $"'{m}' is not a whole number")
+            : 1;
+        TripExpression trip;
+        try
+        {
+            trip = cb.String("trip") is { Length: > 0 } expression ? TripExpression.Parse(expression) : TripExpression.Default;
+        }
+        catch (FormatException e)
+        {
+            throw cb.Error("trip", e.Message);
+        }
+
+        return new CircuitBreakerPolicy(name, maxRequests, Duration(cb, "interval", TimeSpan.Zero), Duration(cb, "timeout", TimeSpan.FromSeconds(60)), trip);
     }
 
     private static RetryPolicy ReadRetry(YamlNodes r, string name)

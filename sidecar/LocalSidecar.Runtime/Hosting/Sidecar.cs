@@ -78,7 +78,7 @@ public sealed class Sidecar : IAsyncDisposable
     public static async Task<Sidecar> StartAsync(SidecarOptions options, CancellationToken cancellationToken = default)
     {
         var ownsLoggerFactory = options.LoggerFactory is null;
-        var loggerFactory = options.LoggerFactory ?? SidecarLogging.CreateJsonLoggerFactory(options.AppId, options.LogLevel);
+        var loggerFactory = options.LoggerFactory ?? SidecarLogging.CreateLoggerFactory(options.AppId, options.LogLevel, options.LogAsJson);
         var logger = loggerFactory.CreateLogger("LocalSidecar");
         ComponentRegistry? components = null;
         WebApplication? app = null;
@@ -98,6 +98,8 @@ public sealed class Sidecar : IAsyncDisposable
                 Identity = identity,
                 Telemetry = new Diagnostics.SidecarTelemetry(options.AppId, configuration, options.EnableApiLogging, options.TelemetryEnvironment, loggerFactory),
             };
+            context.Resiliency.RecordLoaded(context.Telemetry.Metrics);
+            context.Telemetry.Metrics.ComponentsInitialized(components.All.Select(c => c.Spec.Type));
 
             (app, var listeners) = Build(context);
             await app.StartAsync(cancellationToken);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Diagnostics;
 using LocalSidecar.Api.Universal;
 using LocalSidecar.Hosting;
+using LocalSidecar.Resiliency;
 using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Invocation;
@@ -47,6 +48,8 @@ public sealed class ServiceInvoker : IDisposable
 
         var retry = _context.Resiliency.AppRetry(target.AppId);
         var timeout = _context.Resiliency.AppTimeout(target.AppId);
+        var breaker = _context.Resiliency.AppCircuitBreaker(target.AppId, $"{target.AppId}/{request.PathAndQuery.Split('?')[0].TrimStart('/')}");
+        var policies = new AppliedPolicies(_context, $"app_{target.AppId}", "outbound", timeout is not null, retry is not null, breaker);
         if (retry is not null)
         {
             request = request with { Body = await request.Body.BufferAsync(cancellationToken) };
@@ -65,11 +68,20 @@ public sealed class ServiceInvoker : IDisposable
 
             string failure;
             denied = false;
+            var stateBefore = breaker?.State;
+            if (breaker?.TryEnter() is { } refused)
+            {
+                // An open breaker ends the call at once: daprd's retry does not retry it.
+                throw DaprErrors.DirectInvoke(rawTarget, refused).ToException();
+            }
+
+            var succeeded = false;
             try
             {
                 var response = await SendAsync(request, target, attempt.Token);
                 var code = (int)response.StatusCode;
                 var failedStatus = code is < 200 or >= 400;
+                succeeded = !failedStatus;
                 if (!failedStatus || retry is null || !retry.AllowsAnotherAttempt(retries))
                 {
                     return response;
@@ -86,6 +98,18 @@ public sealed class ServiceInvoker : IDisposable
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 failure = $"timeout: no answer within {timeout!.Value.TotalMilliseconds:0}ms";
+                policies.TimeoutExpired();
+            }
+            finally
+            {
+                if (breaker is not null)
+                {
+                    breaker.Complete(succeeded);
+                    if (breaker.State != stateBefore)
+                    {
+                        policies.CircuitBreakerChanged(breaker.State);
+                    }
+                }
             }
 
             if (retry is null || !retry.AllowsAnotherAttempt(retries))
@@ -94,6 +118,7 @@ public sealed class ServiceInvoker : IDisposable
             }
 
             retries++;
+            policies.Retrying();
             delay = retry.DelayBefore(retries, delay);
             _logger.LogDebug("Invocation of {AppId} failed ({Failure}); retry {Retry} of policy {Policy} in {Delay}", target.AppId, failure, retries, retry.Name, delay);
             await Task.Delay(delay, cancellationToken);

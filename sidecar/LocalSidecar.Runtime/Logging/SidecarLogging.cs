@@ -1,34 +1,43 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting;
-using Serilog.Formatting.Json;
 
 namespace LocalSidecar.Logging;
 
-/// <summary>The sidecar's structured logs: one JSON object per line with the app id and, inside a request,
-/// the W3C trace and span ids.</summary>
+/// <summary>The sidecar's logs as daprd writes them (<see cref="DaprLogFormatter"/>): text lines, or JSON lines with
+/// <c>--log-as-json</c>, at <c>--log-level</c>.</summary>
 public static class SidecarLogging
 {
-    /// <param name="output">Where the JSON lines go; null is the console.</param>
-    public static ILoggerFactory CreateJsonLoggerFactory(string appId, Microsoft.Extensions.Logging.LogLevel level, TextWriter? output = null)
+    /// <summary>daprd's API loggers log at info whatever <c>--log-level</c> says.</summary>
+    private static readonly string[] ApiLoggers = ["dapr.runtime.http-info", "dapr.runtime.grpc.api-info"];
+
+    /// <param name="json"><c>--log-as-json</c>.</param>
+    /// <param name="output">Where the lines go; null is the console.</param>
+    public static ILoggerFactory CreateLoggerFactory(string appId, Microsoft.Extensions.Logging.LogLevel level, bool json, TextWriter? output = null)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilog(level))
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
-            .Enrich.WithProperty("app_id", appId)
-            .Enrich.WithProperty("scope", "dapr.runtime")
-            .Enrich.With<ActivityEnricher>();
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning);
+        foreach (var apiLogger in ApiLoggers)
+        {
+            configuration = configuration.MinimumLevel.Override(apiLogger, LogEventLevel.Information);
+        }
+
+        var formatter = new DaprLogFormatter(json, appId, Api.Universal.MetadataOperations.RuntimeVersion);
         configuration = output is null
-            ? configuration.WriteTo.Console(new JsonFormatter(renderMessage: true))
-            : configuration.WriteTo.Sink(new TextWriterSink(new JsonFormatter(renderMessage: true), output));
+            ? configuration.WriteTo.Console(formatter)
+            : configuration.WriteTo.Sink(new TextWriterSink(formatter, output));
         return new SerilogLoggerFactory(configuration.CreateLogger(), dispose: true);
     }
+
+    /// <summary>JSON lines, as with <c>--log-as-json</c>.</summary>
+    public static ILoggerFactory CreateJsonLoggerFactory(string appId, Microsoft.Extensions.Logging.LogLevel level, TextWriter? output = null) =>
+        CreateLoggerFactory(appId, level, json: true, output);
 
     private static LogEventLevel ToSerilog(Microsoft.Extensions.Logging.LogLevel level) => level switch
     {
@@ -39,18 +48,6 @@ public static class SidecarLogging
         Microsoft.Extensions.Logging.LogLevel.Error => LogEventLevel.Error,
         _ => LogEventLevel.Fatal,
     };
-
-    private sealed class ActivityEnricher : ILogEventEnricher
-    {
-        public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
-        {
-            if (Activity.Current is { } activity)
-            {
-                logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("trace_id", activity.TraceId.ToHexString()));
-                logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("span_id", activity.SpanId.ToHexString()));
-            }
-        }
-    }
 
     private sealed class TextWriterSink(ITextFormatter formatter, TextWriter output) : ILogEventSink
     {

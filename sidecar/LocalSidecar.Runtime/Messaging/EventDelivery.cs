@@ -32,6 +32,9 @@ public sealed class EventDelivery(
 
     public string AppId { get; init; } = "";
 
+    /// <summary>Counts the inbound retry policy's retries in daprd's resiliency metrics.</summary>
+    public AppliedPolicies? Policies { get; init; }
+
     public async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
         // Waiting first means expiry is judged when delivery becomes possible, not when the message was taken.
@@ -114,6 +117,7 @@ public sealed class EventDelivery(
             }
 
             retries++;
+            Policies?.Retrying();
             delay = retry.DelayBefore(retries, delay);
             logger.LogDebug("Delivering event {Id} of topic {Topic} failed ({Detail}); retry {Retry} in {Delay}", Id(cloudEvent), subscription.Topic, detail, retries, delay);
             await Task.Delay(delay, cancellationToken);

@@ -1,6 +1,7 @@
 using LocalSidecar.Components;
 using LocalSidecar.Components.PubSub;
 using LocalSidecar.Hosting;
+using LocalSidecar.Resiliency;
 using LocalSidecar.Invocation;
 using LocalSidecar.Messaging.Cel;
 using Microsoft.Extensions.Logging;
@@ -126,10 +127,12 @@ public sealed class SubscriptionManager : IAsyncDisposable
 
     private bool Join(SubscriptionSpec spec, RouteTable routes, IPubSub pubsub, AppChannel channel)
     {
-        var delivery = new EventDelivery(spec, routes, pubsub, channel, _context.Resiliency.PubSubInboundRetry(spec.PubsubName), _logger, _context.Telemetry)
+        var retry = _context.Resiliency.PubSubInboundRetry(spec.PubsubName);
+        var delivery = new EventDelivery(spec, routes, pubsub, channel, retry, _logger, _context.Telemetry)
         {
             TopicScopes = _context.Components.TopicScopesOf(spec.PubsubName),
             AppId = _context.AppId,
+            Policies = new AppliedPolicies(_context, $"Pubsub_{spec.PubsubName}", "inbound", timeout: false, retry: retry is not null),
         };
         lock (_gate)
         {

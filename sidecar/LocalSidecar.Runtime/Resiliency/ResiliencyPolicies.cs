@@ -6,6 +6,29 @@ public sealed class ResiliencyPolicies(IReadOnlyList<ResiliencySpec> specs)
 {
     public static ResiliencyPolicies None { get; } = new([]);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string AppId, string Endpoint), CircuitBreaker> _appBreakers = new();
+
+    /// <summary>The breaker for one method of an app (daprd keeps one per target app and endpoint), or null when no
+    /// circuit breaker policy applies to the app.</summary>
+    public CircuitBreaker? AppCircuitBreaker(string appId, string endpoint)
+    {
+        var policy = NamedBreaker(appId) ?? DefaultBreaker("DefaultAppCircuitBreakerPolicy", "DefaultCircuitBreakerPolicy");
+        return policy is null ? null : _appBreakers.GetOrAdd((appId, endpoint), _ => new CircuitBreaker(policy, TimeProvider.System));
+    }
+
+    /// <summary>The name daprd's <c>dapr_resiliency_*</c> metrics carry: daprd merges every Resiliency resource into
+    /// one set of policies named after the last one loaded.</summary>
+    public string Name => specs.Count > 0 ? specs[^1].Name : "";
+
+    /// <summary><c>dapr_resiliency_loaded</c>, once per resource.</summary>
+    public void RecordLoaded(Diagnostics.Metrics.DaprMetrics metrics)
+    {
+        foreach (var spec in specs)
+        {
+            metrics.ResiliencyPolicyLoaded(spec.Name);
+        }
+    }
+
     public RetryPolicy? PubSubInboundRetry(string component) =>
         Named(s => s.ComponentsInbound, component)
         ?? Default("DefaultPubsubComponentInboundRetryPolicy", "DefaultComponentInboundRetryPolicy", "DefaultRetryPolicy");
@@ -50,6 +73,35 @@ public sealed class ResiliencyPolicies(IReadOnlyList<ResiliencySpec> specs)
             foreach (var spec in specs)
             {
                 if (spec.Retries.TryGetValue(name, out var policy))
+                {
+                    return policy;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private CircuitBreakerPolicy? NamedBreaker(string appId)
+    {
+        foreach (var spec in specs)
+        {
+            if (spec.Apps.TryGetValue(appId, out var target) && target.CircuitBreaker is { } name && spec.CircuitBreakers.TryGetValue(name, out var policy))
+            {
+                return policy;
+            }
+        }
+
+        return null;
+    }
+
+    private CircuitBreakerPolicy? DefaultBreaker(params string[] names)
+    {
+        foreach (var name in names)
+        {
+            foreach (var spec in specs)
+            {
+                if (spec.CircuitBreakers.TryGetValue(name, out var policy))
                 {
                     return policy;
                 }

@@ -10,6 +10,9 @@ public sealed record ResiliencySpec(
     IReadOnlyDictionary<string, TargetPolicies> ComponentsOutbound,
     IReadOnlyList<string> Scopes)
 {
+    /// <summary><c>policies.circuitBreakers</c>, by name.</summary>
+    public IReadOnlyDictionary<string, CircuitBreakerPolicy> CircuitBreakers { get; init; } = new Dictionary<string, CircuitBreakerPolicy>(StringComparer.Ordinal);
+
     public bool IsScopedTo(string appId) => Scopes.Count == 0 || Scopes.Contains(appId, StringComparer.Ordinal);
 }
 

@@ -71,7 +71,7 @@ public sealed class AppInstance
             NullIfEmpty(Variable(DaprApiTokenVariable)) ?? generated?.DaprApiToken ?? "",
             NullIfEmpty(Variable(AppApiTokenVariable)) ?? generated?.AppApiToken ?? "");
 
-        var sidecarLogs = SidecarLogging.CreateJsonLoggerFactory(app.AppId, app.LogLevel, new PrefixedLineWriter(output, RunnerOutput.SidecarPrefix(name)));
+        var sidecarLogs = SidecarLogging.CreateLoggerFactory(app.AppId, app.LogLevel, json: false, new PrefixedLineWriter(output, RunnerOutput.SidecarPrefix(name)));
         Sidecar sidecar;
         try
         {

@@ -19,7 +19,7 @@ public sealed partial class WorkflowEngine
             TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId,
             ParentTraceContext = _spans.ActivityStarted(instance.Id, instance.ExecutionId, scheduled.EventId, scheduled.TaskScheduled),
         };
-        _dispatcher.Send(new PendingWorkItem(instance.Id, scheduled.EventId, instance.ExecutionId, () => new WorkItem { ActivityRequest = request.Clone() }));
+        RecordActivityOperation(scheduled, () => _dispatcher.Send(new PendingWorkItem(instance.Id, scheduled.EventId, instance.ExecutionId, () => new WorkItem { ActivityRequest = request.Clone() })));
     }
 
     private void ArmTimer(WorkflowInstanceState instance, HistoryEvent created)

@@ -67,6 +67,8 @@ public sealed partial class WorkflowEngine
                 return;
             }
 
+            RecordActivityExecution(scheduled, response);
+
             var result = WorkflowInstanceState.NewEvent(Now);
             if (response.FailureDetails is { } failure)
             {
@@ -204,6 +206,7 @@ public sealed partial class WorkflowEngine
 
         if (instance.Completed is { } completed)
         {
+            RecordExecution(instance, completed);
             Finish(instance, turn, completed, parent, followUps);
         }
 
@@ -304,6 +307,7 @@ public sealed partial class WorkflowEngine
             return;
         }
 
+        RecordScheduling(instance);
         var workflowStarted = WorkflowInstanceState.NewEvent(Now);
         workflowStarted.WorkflowStarted = new WorkflowStartedEvent();
         var newEvents = new List<HistoryEvent>(instance.Inbox.Count + 1) { workflowStarted };
@@ -338,7 +342,7 @@ public sealed partial class WorkflowEngine
     private Task SaveAsync(WorkflowInstanceState instance) => Store.SaveAsync(instance, CancellationToken.None);
 
     private async Task<bool> AddLifecycleEventAsync(string id, HistoryEvent e, CancellationToken cancellationToken) =>
-        await WithInstanceAsync(id, async (instance, _) =>
+        await RecordOperationAsync("add_event", () => WithInstanceAsync(id, async (instance, _) =>
         {
             RequireExists(instance);
             if (instance.IsCompleted)
@@ -348,7 +352,7 @@ public sealed partial class WorkflowEngine
 
             await AddToInboxAsync(instance, e);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 
     /// <summary>Re-arms what a stored, unfinished instance was waiting for (after a restart).</summary>
     private void Resume(WorkflowInstanceState instance, List<Func<Task>> followUps)

@@ -168,7 +168,7 @@ public sealed partial class WorkflowEngine : IDisposable
     {
         var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
         using var create = TraceCreate(request, id);
-        await WithInstanceAsync(id, async (instance, _) =>
+        await RecordOperationAsync("create_workflow", () => WithInstanceAsync(id, async (instance, _) =>
         {
             if (instance.Exists && !instance.IsCompleted)
             {
@@ -185,7 +185,7 @@ public sealed partial class WorkflowEngine : IDisposable
             started.ExecutionStarted.ParentTraceContext = create.ParentTraceContext;
             started.ExecutionStarted.Tags.Add(request.Tags);
             await AddToInboxAsync(instance, started);
-        }, cancellationToken);
+        }, cancellationToken));
 
         if (waitForStart && request.ScheduledStartTimestamp is null)
         {
@@ -231,7 +231,7 @@ public sealed partial class WorkflowEngine : IDisposable
         status is OrchestrationStatus.Completed or OrchestrationStatus.Failed or OrchestrationStatus.Terminated or OrchestrationStatus.Canceled;
 
     public Task RaiseEventAsync(string id, string name, string? input, CancellationToken cancellationToken) =>
-        WithInstanceAsync(id, async (instance, _) =>
+        RecordOperationAsync("add_event", () => WithInstanceAsync(id, async (instance, _) =>
         {
             RequireExists(instance);
             if (instance.IsCompleted)
@@ -242,12 +242,12 @@ public sealed partial class WorkflowEngine : IDisposable
             var raised = WorkflowInstanceState.NewEvent(Now);
             raised.EventRaised = new EventRaisedEvent { Name = name, Input = input };
             await AddToInboxAsync(instance, raised);
-        }, cancellationToken);
+        }, cancellationToken));
 
     /// <summary>Asks the instance to end as Terminated and waits until it has; a finished instance is left as it is.</summary>
     public async Task TerminateAsync(string id, string? output, bool recursive, bool wait, CancellationToken cancellationToken)
     {
-        var pending = await WithInstanceAsync(id, async (instance, _) =>
+        var pending = await RecordOperationAsync("add_event", () => WithInstanceAsync(id, async (instance, _) =>
         {
             if (!instance.Exists)
             {
@@ -263,7 +263,7 @@ public sealed partial class WorkflowEngine : IDisposable
             terminated.ExecutionTerminated = new ExecutionTerminatedEvent { Input = output, Recurse = recursive };
             await AddToInboxAsync(instance, terminated);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
         if (pending && wait)
         {
             await WaitAsync(id, IsTerminal, false, cancellationToken);
@@ -292,7 +292,10 @@ public sealed partial class WorkflowEngine : IDisposable
 
     /// <summary>Deletes a finished instance (and, when <paramref name="recursive"/>, its children first); returns how many
     /// instances were deleted.</summary>
-    public async Task<int> PurgeAsync(string id, bool recursive, bool force, CancellationToken cancellationToken)
+    public Task<int> PurgeAsync(string id, bool recursive, bool force, CancellationToken cancellationToken) =>
+        RecordOperationAsync("purge_workflow", () => PurgeInstanceAsync(id, recursive, force, cancellationToken));
+
+    private async Task<int> PurgeInstanceAsync(string id, bool recursive, bool force, CancellationToken cancellationToken)
     {
         var children = await WithInstanceAsync(id, (instance, _) =>
         {
@@ -313,7 +316,7 @@ public sealed partial class WorkflowEngine : IDisposable
             {
                 try
                 {
-                    deleted += await PurgeAsync(child, recursive, force, cancellationToken);
+                    deleted += await PurgeInstanceAsync(child, recursive, force, cancellationToken);
                 }
                 catch (WorkflowException e) when (e.Kind == WorkflowErrorKind.NotFound)
                 {

@@ -125,6 +125,9 @@ public sealed class ResourceServiceTests : IAsyncLifetime
         Assert.Equal(echo.Sidecar.HttpEndpoint.ToString().TrimEnd('/'), urls["http"]);
         Assert.Equal($"http://127.0.0.1:{echo.Sidecar.GrpcPort}", urls["grpc"]);
         Assert.Equal($"http://127.0.0.1:{echo.Sidecar.InternalPort}", urls["internal"]);
+        Assert.NotNull(echo.Sidecar.MetricsPort);
+        Assert.Equal($"http://localhost:{echo.Sidecar.MetricsPort}/metrics", urls["metrics"]);
+        Assert.Equal(echo.Sidecar.MetricsPort, (int)sidecar.Properties.Single(p => p.Name == "dapr.metricsPort").Value.NumberValue);
         var components = sidecar.Properties.Single(p => p.Name == "dapr.components").Value.ListValue.Values.Select(v => v.StringValue);
         Assert.Equal(["orders-bus (pubsub.in-memory/v1)"], components);
         Assert.Equal(_appPort, (int)sidecar.Properties.Single(p => p.Name == "dapr.appPort").Value.NumberValue);
@@ -164,10 +167,10 @@ public sealed class ResourceServiceTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, kept.Count), kept.Select(l => l.LineNumber));
         Assert.DoesNotContain(kept, l => l.Text.StartsWith("==", StringComparison.Ordinal));
 
-        // The sidecar's own log lines (JSON), from before the runner listed it.
+        // The sidecar's own log lines (daprd's text lines), from before the runner listed it.
         var sidecarLines = await ReadLogsAsync("echo-daprd");
         Assert.NotEmpty(sidecarLines);
-        Assert.All(sidecarLines, l => Assert.StartsWith("{", l.Text, StringComparison.Ordinal));
+        Assert.All(sidecarLines, l => Assert.Matches("^time=\"[^\"]+\" level=[a-z]+ msg=.* app_id=echo ", l.Text));
 
         // The quitter runs beside echo: its one line may come after echo's.
         var quitterLines = await ReadLogsAsync("quitter-app");

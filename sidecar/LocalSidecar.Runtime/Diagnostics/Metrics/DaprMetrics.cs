@@ -12,6 +12,7 @@ public sealed class DaprMetrics
     private readonly List<MetricFamily> _families = [];
     private readonly string _appId;
     private readonly string _namespace;
+    private readonly Dictionary<string, int> _pendingActorCalls = new(StringComparer.Ordinal);
 
     public DaprMetrics(string appId, MetricSpec spec, string? @namespace = null)
     {
@@ -52,14 +53,22 @@ public sealed class DaprMetrics
         ActorReminderFired = Counter("dapr_runtime_actor_reminders_fired_total", "The number of actor reminder fired requests.", "app_id", "actor_type", "success");
         ActorTimerFired = Counter("dapr_runtime_actor_timers_fired_total", "The number of actor timer fired requests.", "app_id", "actor_type", "success");
         ActorPendingCalls = Gauge("dapr_runtime_actor_pending_actor_calls", "The number of pending actor calls waiting to acquire the per-actor lock.", "app_id", "actor_type");
+        ActorTimers = Gauge("dapr_runtime_actor_timers", "The number of actor timer requests.", "app_id", "actor_type");
+        ActorDeactivatedCount = Counter("dapr_runtime_actor_deactivated_total", "The number of the successful actor deactivation.", "app_id", "actor_type");
+        ActorDeactivationFailedCount = Counter("dapr_runtime_actor_deactivated_failed_total", "The number of the failed actor deactivation.", "app_id", "actor_type", "reason");
         WorkflowOperationCount = Counter("dapr_runtime_workflow_operation_count", "The number of successful/failed workflow operation requests.", "app_id", "namespace", "operation", "status");
         WorkflowOperationLatency = Histogram("dapr_runtime_workflow_operation_latency", "The latencies of responses for workflow operation requests.", latency, "app_id", "namespace", "operation", "status");
-        WorkflowExecutionCount = Counter("dapr_runtime_workflow_execution_count", "The number of successful/failed/recoverable workflow executions.", "app_id", "namespace", "status", "workflow_name");
+        WorkflowExecutionCount = Counter("dapr_runtime_workflow_execution_count", "The number of successful/failed/terminated/recoverable workflow executions.", "app_id", "namespace", "status", "workflow_name");
+        WorkflowExecutionLatency = Histogram("dapr_runtime_workflow_execution_latency", "The total time taken to run workflow to completion.", latency, "app_id", "namespace", "status", "workflow_name");
+        WorkflowSchedulingLatency = Histogram("dapr_runtime_workflow_scheduling_latency", "Interval between workflow execution request and workflow execution.", latency, "app_id", "namespace", "workflow_name");
+        ActivityOperationCount = Counter("dapr_runtime_workflow_activity_operation_count", "The number of successful/failed activity operation requests.", "app_id", "activity_name", "namespace", "status");
+        ActivityOperationLatency = Histogram("dapr_runtime_workflow_activity_operation_latency", "The latencies of responses for activity operation requests.", latency, "app_id", "activity_name", "namespace", "status");
         ActivityExecutionCount = Counter("dapr_runtime_workflow_activity_execution_count", "The number of successful/failed/recoverable activity executions.", "app_id", "activity_name", "namespace", "status");
         ActivityExecutionLatency = Histogram("dapr_runtime_workflow_activity_execution_latency", "The total time taken to run an activity to completion.", latency, "app_id", "activity_name", "namespace", "status");
         ResiliencyLoaded = Counter("dapr_resiliency_loaded", "Number of resiliency policies loaded.", "app_id", "name", "namespace");
         ResiliencyCount = Counter("dapr_resiliency_count", "Number of times a resiliency policyKey has been applied to a building block.", "app_id", "flow_direction", "name", "namespace", "policy", "status", "target");
-        ResiliencyActivations = Counter("dapr_resiliency_activations_total", "Number of times a resiliency policy has been activated in a building block after a failure or after a state change.", "app_id", "flow_direction", "name", "namespace", "policy", "status", "target");
+        ResiliencyActivations = Counter("dapr_resiliency_activations_total", "Number of times a resiliency policyKey has been activated in a building block after a failure or after a state change.", "app_id", "flow_direction", "name", "namespace", "policy", "status", "target");
+        ResiliencyCircuitBreakerState = Gauge("dapr_resiliency_cb_state", "A resiliency policy's current CircuitBreakerState state. 0 is closed, 1 is half-open, 2 is open, and -1 is unknown.", "app_id", "flow_direction", "name", "namespace", "policy", "status", "target");
     }
 
     public MetricSpec Spec { get; }
@@ -95,14 +104,22 @@ public sealed class DaprMetrics
     public MetricFamily ActorReminderFired { get; }
     public MetricFamily ActorTimerFired { get; }
     public MetricFamily ActorPendingCalls { get; }
+    public MetricFamily ActorTimers { get; }
+    public MetricFamily ActorDeactivatedCount { get; }
+    public MetricFamily ActorDeactivationFailedCount { get; }
     public MetricFamily WorkflowOperationCount { get; }
     public MetricFamily WorkflowOperationLatency { get; }
     public MetricFamily WorkflowExecutionCount { get; }
+    public MetricFamily WorkflowExecutionLatency { get; }
+    public MetricFamily WorkflowSchedulingLatency { get; }
+    public MetricFamily ActivityOperationCount { get; }
+    public MetricFamily ActivityOperationLatency { get; }
     public MetricFamily ActivityExecutionCount { get; }
     public MetricFamily ActivityExecutionLatency { get; }
     public MetricFamily ResiliencyLoaded { get; }
     public MetricFamily ResiliencyCount { get; }
     public MetricFamily ResiliencyActivations { get; }
+    public MetricFamily ResiliencyCircuitBreakerState { get; }
 
     /// <summary>A request on the HTTP API port, labelled as daprd labels it under <c>spec.metrics.http</c>.</summary>
     public void HttpServerRequest(string method, string path, int status, long requestBytes, long responseBytes, double elapsedMs)
@@ -235,18 +252,25 @@ public sealed class DaprMetrics
 
         var ok = success ? "true" : "false";
         SecretCount.Add(1, _appId, component, _namespace, operation, ok);
-        SecretLatency.Observe(elapsedMs, _appId, component, _namespace, operation, ok);
+        if (elapsedMs > 0)
+        {
+            SecretLatency.Observe(elapsedMs, _appId, component, _namespace, operation, ok);
+        }
     }
 
-    public void ComponentInitialized(string componentType)
+    /// <summary><c>dapr_runtime_component_init_total</c> for each component initialised, by type (<c>state.redis</c>).
+    /// daprd declares <c>dapr_runtime_component_loaded</c> but never records it.</summary>
+    public void ComponentsInitialized(IEnumerable<string> componentTypes)
     {
         if (!Enabled)
         {
             return;
         }
 
-        ComponentLoaded.Add(1, _appId);
-        ComponentInit.Add(1, _appId, componentType);
+        foreach (var type in componentTypes)
+        {
+            ComponentInit.Add(1, _appId, type);
+        }
     }
 
     public void ReminderFired(string actorType, bool success)
@@ -265,6 +289,48 @@ public sealed class DaprMetrics
         }
     }
 
+    /// <summary>The current number of calls waiting for an actor's turn, per type (daprd counts +1 before the wait and
+    /// -1 once the turn is had).</summary>
+    public void ActorPendingCallsChanged(string actorType, int delta)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        lock (_pendingActorCalls)
+        {
+            var pending = _pendingActorCalls.GetValueOrDefault(actorType) + delta;
+            _pendingActorCalls[actorType] = pending;
+            ActorPendingCalls.Set(pending, _appId, actorType);
+        }
+    }
+
+    /// <summary>The number of timers now running for <paramref name="actorType"/>.</summary>
+    public void ActorTimerCount(string actorType, int timers)
+    {
+        if (Enabled)
+        {
+            ActorTimers.Set(timers, _appId, actorType);
+        }
+    }
+
+    public void ActorDeactivated(string actorType)
+    {
+        if (Enabled)
+        {
+            ActorDeactivatedCount.Add(1, _appId, actorType);
+        }
+    }
+
+    public void ActorDeactivationFailed(string actorType, string reason)
+    {
+        if (Enabled)
+        {
+            ActorDeactivationFailedCount.Add(1, _appId, actorType, reason);
+        }
+    }
+
     /// <param name="operation"><c>create_workflow</c>, <c>get_workflow</c>, <c>add_event</c>, <c>purge_workflow</c>.</param>
     public void WorkflowOperation(string operation, bool success, double elapsedMs)
     {
@@ -275,18 +341,54 @@ public sealed class DaprMetrics
 
         var status = success ? "success" : "failed";
         WorkflowOperationCount.Add(1, _appId, _namespace, operation, status);
-        WorkflowOperationLatency.Observe(elapsedMs, _appId, _namespace, operation, status);
-    }
-
-    /// <param name="status"><c>success</c>, <c>failed</c>, <c>recoverable</c> or <c>terminated</c>.</param>
-    public void WorkflowExecuted(string workflowName, string status)
-    {
-        if (Enabled)
+        if (elapsedMs > 0)
         {
-            WorkflowExecutionCount.Add(1, _appId, _namespace, status, workflowName);
+            WorkflowOperationLatency.Observe(elapsedMs, _appId, _namespace, operation, status);
         }
     }
 
+    /// <param name="status"><c>success</c>, <c>failed</c> or <c>terminated</c>.</param>
+    public void WorkflowExecuted(string workflowName, string status, double elapsedMs)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        WorkflowExecutionCount.Add(1, _appId, _namespace, status, workflowName);
+        if (elapsedMs > 0)
+        {
+            WorkflowExecutionLatency.Observe(elapsedMs, _appId, _namespace, status, workflowName);
+        }
+    }
+
+    /// <summary>From the start request (or its scheduled start time) to the first turn of the workflow; daprd counts
+    /// whole milliseconds.</summary>
+    public void WorkflowScheduled(string workflowName, double elapsedMs)
+    {
+        var ms = Math.Floor(elapsedMs);
+        if (Enabled && ms > 0)
+        {
+            WorkflowSchedulingLatency.Observe(ms, _appId, _namespace, workflowName);
+        }
+    }
+
+    /// <summary>An activity handed to the app's workers: <c>success</c>, or <c>recoverable</c> when it could not be.</summary>
+    public void ActivityOperation(string activityName, string status, double elapsedMs)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        ActivityOperationCount.Add(1, _appId, activityName, _namespace, status);
+        if (elapsedMs > 0)
+        {
+            ActivityOperationLatency.Observe(elapsedMs, _appId, activityName, _namespace, status);
+        }
+    }
+
+    /// <param name="status"><c>success</c>, <c>failed</c> or <c>recoverable</c>.</param>
     public void ActivityExecuted(string activityName, string status, double elapsedMs)
     {
         if (!Enabled)
@@ -295,22 +397,68 @@ public sealed class DaprMetrics
         }
 
         ActivityExecutionCount.Add(1, _appId, activityName, _namespace, status);
-        ActivityExecutionLatency.Observe(elapsedMs, _appId, activityName, _namespace, status);
+        if (elapsedMs > 0)
+        {
+            ActivityExecutionLatency.Observe(elapsedMs, _appId, activityName, _namespace, status);
+        }
     }
 
-    /// <param name="policy"><c>retry</c>, <c>timeout</c> or <c>circuitbreaker</c>.</param>
-    /// <param name="target">daprd's target: <c>app_&lt;id&gt;</c>, <c>actor_&lt;type&gt;</c>, <c>component_&lt;name&gt;</c>.</param>
-    public void ResiliencyApplied(string name, string policy, string target, bool activated)
+    /// <summary>A Resiliency resource loaded (<c>dapr_resiliency_loaded</c>).</summary>
+    public void ResiliencyPolicyLoaded(string name)
     {
-        if (!Enabled)
+        if (Enabled)
         {
-            return;
+            ResiliencyLoaded.Add(1, _appId, name, _namespace);
         }
+    }
 
-        ResiliencyCount.Add(1, _appId, "outbound", name, _namespace, policy, "", target);
-        if (activated)
+    /// <summary>A policy put in front of one operation (daprd counts each time it builds the policy for a call).</summary>
+    /// <param name="policy"><c>retry</c>, <c>timeout</c> or <c>circuitbreaker</c>.</param>
+    /// <param name="direction"><c>outbound</c> or <c>inbound</c>.</param>
+    /// <param name="target">daprd's target: <c>app_&lt;id&gt;</c>, <c>actor_&lt;type&gt;</c>, <c>&lt;Kind&gt;_&lt;component&gt;</c> (<c>Pubsub_orders</c>).</param>
+    public void ResiliencyExecuted(string name, string policy, string direction, string target)
+    {
+        if (Enabled)
         {
-            ResiliencyActivations.Add(1, _appId, "outbound", name, _namespace, policy, "", target);
+            ResiliencyCount.Add(1, _appId, direction, name, _namespace, policy, "", target);
+        }
+    }
+
+    /// <summary>A circuit breaker put in front of a call: counted with its state, and the state gauge set.</summary>
+    public void CircuitBreakerExecuted(string name, string direction, string target, string state)
+    {
+        if (Enabled)
+        {
+            ResiliencyCount.Add(1, _appId, direction, name, _namespace, "circuitbreaker", state, target);
+            CircuitBreakerState(name, direction, target, state);
+        }
+    }
+
+    /// <summary>A circuit breaker that changed state during a call.</summary>
+    public void CircuitBreakerChanged(string name, string direction, string target, string state)
+    {
+        if (Enabled)
+        {
+            ResiliencyActivations.Add(1, _appId, direction, name, _namespace, "circuitbreaker", state, target);
+            CircuitBreakerState(name, direction, target, state);
+        }
+    }
+
+    /// <summary>daprd writes one <c>dapr_resiliency_cb_state</c> series per state: 1 for the current one, 0 for the others.</summary>
+    private void CircuitBreakerState(string name, string direction, string target, string state)
+    {
+        foreach (var candidate in (string[])["closed", "half-open", "open", "unknown"])
+        {
+            ResiliencyCircuitBreakerState.Set(candidate == state ? 1 : 0, _appId, direction, name, _namespace, "circuitbreaker", candidate, target);
+        }
+    }
+
+    /// <summary>A policy that acted: a retry about to be made, a timeout that expired.</summary>
+    public void ResiliencyActivated(string name, string policy, string direction, string target)
+    {
+        if (Enabled)
+        {
+            ResiliencyActivations.Add(1, _appId, direction, name, _namespace, policy, "", target);
         }
     }
 

@@ -292,12 +292,20 @@ public sealed class RunnerResources : IAsyncDisposable
         resource.Urls.Add(Url("http", sidecar.HttpEndpoint.ToString().TrimEnd('/'), 0));
         resource.Urls.Add(Url("grpc", sidecar.GrpcEndpoint.ToString().TrimEnd('/'), 1));
         resource.Urls.Add(Url("internal", $"http://127.0.0.1:{sidecar.InternalPort}", 2, isInternal: true));
+        if (sidecar.MetricsPort is { } metricsPort)
+        {
+            resource.Urls.Add(Url("metrics", $"http://localhost:{metricsPort}/metrics", 3));
+        }
 
         var options = sidecar.Context.Options;
         resource.Properties.Add(Property("dapr.appId", "App id", Value.ForString(sidecar.AppId), highlighted: true));
         resource.Properties.Add(Property("dapr.httpPort", "Dapr HTTP port", Value.ForNumber(sidecar.HttpPort), highlighted: true));
         resource.Properties.Add(Property("dapr.grpcPort", "Dapr gRPC port", Value.ForNumber(sidecar.GrpcPort), highlighted: true));
         resource.Properties.Add(Property("dapr.internalPort", "Sidecar-to-sidecar port", Value.ForNumber(sidecar.InternalPort), highlighted: true));
+        if (sidecar.MetricsPort is { } metrics)
+        {
+            resource.Properties.Add(Property("dapr.metricsPort", "Metrics port", Value.ForNumber(metrics), highlighted: true));
+        }
         if (options.AppPort is { } appPort)
         {
             resource.Properties.Add(Property("dapr.appPort", "App port", Value.ForNumber(appPort), highlighted: true));
