@@ -136,7 +136,7 @@ public abstract class ChaosTests
         }
 
         var result = await Reconciliation.ReadAsync(new Reconciliation.Clients(ordering, inventory, paymentsDapr, provider, shipping),
-            accepted, skus.ToDictionary(s => s, _ => InitialUnits), system.LogPath, Ct);
+            accepted, orders.NotFoundAfterAccept, skus.ToDictionary(s => s, _ => InitialUnits), system.LogPath, Ct);
         var report = result.Describe(profile, kills, CountInLog(system.LogPath, "fault injected: duplicate delivery"),
             CountInLog(system.LogPath, "fault injected: state "), skipped);
         TestContext.Current.TestOutputHelper?.WriteLine(report);
