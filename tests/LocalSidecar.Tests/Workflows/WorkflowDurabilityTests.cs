@@ -155,6 +155,57 @@ public sealed class WorkflowDurabilityTests : IDisposable
         }
     }
 
+    /// <summary>A store written before the unfinished markers existed (or by a daprd) has none: the first start reads
+    /// every instance once and marks the unfinished ones, the next reads only those.</summary>
+    [Fact]
+    public async Task A_store_without_unfinished_markers_is_read_in_full_once_then_only_the_unfinished_workflows()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process tree");
+        var ct = TestContext.Current.CancellationToken;
+        string[] run = WriteSystem();
+        string[] finished = ["old-finished-1", "old-finished-2", "old-finished-3"];
+        using (var first = RunnerProcess.Start(run))
+        {
+            using var dapr = await ConnectedAsync(first);
+            foreach (var id in finished.Append("old-running"))
+            {
+                using var start = await dapr.PostAsync($"/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID={id}", JsonContent.Create(id), ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+            }
+
+            foreach (var id in finished)
+            {
+                using var terminate = await dapr.PostAsync($"/v1.0/workflows/dapr/{id}/terminate", null, ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, terminate.StatusCode);
+                await WaitStatusAsync(dapr, id, "TERMINATED");
+            }
+
+            await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)), lines => lines.Any(l => l.StartsWith("slow-start old-running-slow ", StringComparison.Ordinal)),
+                "the running workflow's slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
+            await first.KillAsync();
+        }
+
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder.Path, "workflows.db")};Pooling=false"))
+        {
+            await db.OpenAsync(ct);
+            await using var delete = db.CreateCommand();
+            delete.CommandText = "DELETE FROM state WHERE key LIKE '%.workflow.active%'";
+            Assert.Equal(2, await delete.ExecuteNonQueryAsync(ct));
+        }
+
+        foreach (var expectedRead in new[] { 4, 1 })
+        {
+            using var runner = RunnerProcess.Start(run);
+            using var dapr = await ConnectedAsync(runner);
+            var resumed = await runner.Output.WaitForAsync(l => l.Contains("unfinished workflow instances after reading", StringComparison.Ordinal), Patience);
+            var logged = JsonDocument.Parse(resumed[resumed.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("Properties");
+            Assert.Equal(1, logged.GetProperty("Count").GetInt32());
+            Assert.Equal(expectedRead, logged.GetProperty("Read").GetInt32());
+            Assert.Equal("TERMINATED", (await dapr.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{finished[0]}", ct)).GetProperty("runtimeStatus").GetString());
+            await runner.KillAsync();
+        }
+    }
+
     private static Task<JsonElement> WaitStatusAsync(HttpClient dapr, string id, string status) =>
         Eventually.UntilAsync(() => dapr.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{id}"),
             body => body.GetProperty("runtimeStatus").GetString() == status, $"workflow {id} to be {status}", Patience, TimeSpan.FromMilliseconds(100));
