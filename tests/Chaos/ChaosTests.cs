@@ -48,7 +48,7 @@ public abstract class ChaosTests
             KeepFiles = Environment.GetEnvironmentVariable("CHAOS_KEEP") is "1",
             Redis = redis,
             RunnerProcess = true,
-            // A restarted runner resumes every stored workflow before its sidecars answer: slow on a loaded machine.
+            // A restarted runner resumes the unfinished workflows before its sidecars answer: slow on a loaded machine.
             ReadyTimeout = Patience,
             RunByCaller = new HashSet<string>(SidecartSystem.AppIds),
             // A message a killed sidecar had taken comes back after seconds, not daprd's default minute.
