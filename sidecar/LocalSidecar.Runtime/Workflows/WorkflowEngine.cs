@@ -149,6 +149,7 @@ public sealed partial class WorkflowEngine : IDisposable
         var marked = await Store.ActiveInstanceIdsAsync(cancellationToken);
         var ids = marked ?? await Store.InstanceIdsAsync(cancellationToken);
         var unfinished = new List<WorkflowInstanceState>();
+        var stale = new List<string>();
         foreach (var id in ids)
         {
             await WithInstanceAsync(id, (instance, followUps) =>
@@ -160,7 +161,13 @@ public sealed partial class WorkflowEngine : IDisposable
                 }
                 else
                 {
-                    // Finished (or a stale marker): memory holds only running instances.
+                    // Finished: memory holds only running instances. A marker found here is stale (a daprd finished or
+                    // purged the instance; it knows nothing of markers).
+                    if (marked is not null)
+                    {
+                        stale.Add(id);
+                    }
+
                     instance.Evicted = true;
                     _instances.TryRemove(KeyValuePair.Create(instance.Id, instance));
                     instance.SignalChanged();
@@ -173,6 +180,10 @@ public sealed partial class WorkflowEngine : IDisposable
         if (marked is null)
         {
             await MarkUnfinishedAsync(unfinished, cancellationToken);
+        }
+        else if (stale.Count > 0)
+        {
+            await ClearStaleMarkersAsync(stale, cancellationToken);
         }
 
         ResumedAtStart = unfinished.Count;
@@ -191,6 +202,19 @@ public sealed partial class WorkflowEngine : IDisposable
             // Nothing is lost: without the index key the next start reads every instance again.
             _logger.LogWarning("Workflow engine for app {AppId}: marking the unfinished workflow instances failed ({Error}); the next start reads every stored instance again",
                 _appId, e.Message);
+        }
+    }
+
+    private async Task ClearStaleMarkersAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Store.ClearActiveAsync(ids, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing is lost: the next start reads these instances again and tries once more.
+            _logger.LogWarning("Workflow engine for app {AppId}: clearing {Count} stale unfinished markers failed ({Error})", _appId, ids.Count, e.Message);
         }
     }
 

@@ -103,7 +103,7 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
         var active = !instance.IsCompleted;
         if (instance.StoredActive != active)
         {
-            writes.Add(active ? ActiveMarker(instance.Id) : new StateDelete(ActivePrefix + instance.Id, null, NoMetadata, StateConcurrency.LastWrite));
+            writes.Add(active ? ActiveMarker(instance.Id) : ActiveMarkerDelete(instance.Id));
         }
 
         await store.TransactAsync(writes, NoMetadata, cancellationToken);
@@ -129,7 +129,7 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
 
         writes.Add(Delete(instance.Id, CustomStatusKey));
         writes.Add(Delete(instance.Id, MetadataKey));
-        writes.Add(new StateDelete(ActivePrefix + instance.Id, null, NoMetadata, StateConcurrency.LastWrite));
+        writes.Add(ActiveMarkerDelete(instance.Id));
         await store.TransactAsync(writes, NoMetadata, cancellationToken);
         instance.StoredActive = false;
         instance.Reset();
@@ -179,11 +179,17 @@ internal sealed class WorkflowStore(ITransactionalStateStore store, string appId
             NoMetadata, cancellationToken);
     }
 
+    /// <summary>Deletes the markers of instances found finished or gone.</summary>
+    public Task ClearActiveAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken) =>
+        store.TransactAsync([.. instanceIds.Select(ActiveMarkerDelete)], NoMetadata, cancellationToken);
+
     private IKeyListingStateStore Listing() => store as IKeyListingStateStore
         ?? throw new NotSupportedException("the actor state store cannot list its keys, which the workflow engine needs to resume workflows");
 
     private StateUpsert ActiveMarker(string instanceId) =>
         new(ActivePrefix + instanceId, System.Text.Encoding.UTF8.GetBytes(instanceId), null, NoMetadata, StateConcurrency.LastWrite) { IsBinary = true };
+
+    private StateDelete ActiveMarkerDelete(string instanceId) => new(ActivePrefix + instanceId, null, NoMetadata, StateConcurrency.LastWrite);
 
     private async Task<HistoryEvent> ReadEventAsync(string instanceId, string key, CancellationToken cancellationToken)
     {
