@@ -48,7 +48,7 @@ public abstract class ChaosTests
             KeepFiles = Environment.GetEnvironmentVariable("CHAOS_KEEP") is "1",
             Redis = redis,
             RunnerProcess = true,
-            // A restarted runner resumes every stored workflow before its sidecars answer: slow on a loaded machine.
+            // A restarted runner resumes the unfinished workflows before its sidecars answer: slow on a loaded machine.
             ReadyTimeout = Patience,
             RunByCaller = new HashSet<string>(SidecartSystem.AppIds),
             // A message a killed sidecar had taken comes back after seconds, not daprd's default minute.
@@ -136,7 +136,7 @@ public abstract class ChaosTests
         }
 
         var result = await Reconciliation.ReadAsync(new Reconciliation.Clients(ordering, inventory, paymentsDapr, provider, shipping),
-            accepted, skus.ToDictionary(s => s, _ => InitialUnits), system.LogPath, Ct);
+            accepted, orders.NotFoundAfterAccept, skus.ToDictionary(s => s, _ => InitialUnits), system.LogPath, Ct);
         var report = result.Describe(profile, kills, CountInLog(system.LogPath, "fault injected: duplicate delivery"),
             CountInLog(system.LogPath, "fault injected: state "), skipped);
         TestContext.Current.TestOutputHelper?.WriteLine(report);

@@ -20,6 +20,7 @@ public sealed partial record Reconciliation(
     int UnitsUnaccountedFor,
     int ShipmentsForUnconfirmedOrders,
     int OrdersShippedTwice,
+    int NotFoundRightAfterAccept,
     IReadOnlyList<string> Details)
 {
     public static readonly string[] FinalStatuses = ["Shipped", "Rejected", "Cancelled"];
@@ -28,7 +29,7 @@ public sealed partial record Reconciliation(
     public const string Unknown = "unknown to ordering";
 
     public bool Clean => NotTerminal + DoubleChargesInPayments + DoubleChargesAtProvider + ChargesKeptForUnsoldOrders + UnitsOversold
-        + UnitsUnaccountedFor + ShipmentsForUnconfirmedOrders + OrdersShippedTwice == 0;
+        + UnitsUnaccountedFor + ShipmentsForUnconfirmedOrders + OrdersShippedTwice + NotFoundRightAfterAccept == 0;
 
     public sealed record Clients(HttpClient Ordering, HttpClient Inventory, HttpClient PaymentsDapr, HttpClient Provider, HttpClient Shipping);
 
@@ -47,11 +48,14 @@ public sealed partial record Reconciliation(
     }
 
     public static async Task<Reconciliation> ReadAsync(
-        Clients apps, IReadOnlyCollection<PlacedOrder> orders, IReadOnlyDictionary<string, int> initialStock, string runLog, CancellationToken cancellationToken)
+        Clients apps, IReadOnlyCollection<PlacedOrder> orders, IReadOnlyList<string> notFoundAfterAccept, IReadOnlyDictionary<string, int> initialStock,
+        string runLog, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apps);
         ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(notFoundAfterAccept);
         var details = new List<string>();
+        details.AddRange(notFoundAfterAccept.Select(id => $"order {id} was accepted, then answered 404 when read at once"));
         var statuses = await StatusesAsync(apps.Ordering, orders, cancellationToken);
         var notTerminal = statuses.Where(s => !FinalStatuses.Contains(s.Value)).ToList();
         details.AddRange(notTerminal.Select(s => $"order {s.Key} is still {s.Value}"));
@@ -142,7 +146,7 @@ public sealed partial record Reconciliation(
         }
 
         return new Reconciliation(orders.Count, notTerminal.Count, doubleInPayments, doubleAtProvider, keptForUnsold, oversold, unaccounted,
-            shippedUnconfirmed, shippedTwice, details);
+            shippedUnconfirmed, shippedTwice, notFoundAfterAccept.Count, details);
     }
 
     /// <summary>Shipping logs "shipment created" once per shipment it stores (a repeat finds the one there).</summary>
@@ -178,6 +182,7 @@ public sealed partial record Reconciliation(
         text.AppendLine($"  units unaccounted for: {UnitsUnaccountedFor}");
         text.AppendLine($"  shipments for an order that is not confirmed: {ShipmentsForUnconfirmedOrders}");
         text.AppendLine($"  orders shipped twice: {OrdersShippedTwice}");
+        text.AppendLine($"  accepted orders answered 404 when read at once: {NotFoundRightAfterAccept}");
         foreach (var detail in Details.Take(40))
         {
             text.AppendLine($"    {detail}");

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Chaos;
 
 /// <summary>Places orders at a steady rate, each until ordering accepts it: while ordering (or its sidecar) is down,
-/// the same order is sent again with the same <c>Idempotency-Key</c>, as a client would, so it is accepted once.</summary>
+/// the same order is sent again with the same <c>Idempotency-Key</c>, as a client would, so it is accepted once. Each
+/// accepted order is read back at once, as a client following the 202's <c>Location</c> would: a 404 there is counted.</summary>
 public sealed class SteadyOrders(HttpClient ordering, IReadOnlyList<string> skus, TimeSpan interval) : IAsyncDisposable
 {
     /// <summary>The customer the provider always declines: some orders take the cancel-and-refund path.</summary>
@@ -14,6 +15,7 @@ public sealed class SteadyOrders(HttpClient ordering, IReadOnlyList<string> skus
     private readonly List<Task> _placing = [];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PlacedOrder> _accepted = new(StringComparer.Ordinal);
+    private readonly List<string> _notFoundAfterAccept = [];
     private Task? _loop;
 
     public IReadOnlyCollection<PlacedOrder> Accepted
@@ -23,6 +25,18 @@ public sealed class SteadyOrders(HttpClient ordering, IReadOnlyList<string> skus
             lock (_gate)
             {
                 return [.. _accepted.Values];
+            }
+        }
+    }
+
+    /// <summary>The accepted orders that <c>GET /orders/{id}</c> answered 404 for right after the 202.</summary>
+    public IReadOnlyList<string> NotFoundAfterAccept
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _notFoundAfterAccept];
             }
         }
     }
@@ -91,6 +105,7 @@ public sealed class SteadyOrders(HttpClient ordering, IReadOnlyList<string> skus
                         _accepted[orderId] = new PlacedOrder(orderId, customerId, line);
                     }
 
+                    await ReadBackAsync(orderId);
                     return;
                 }
 
@@ -109,6 +124,25 @@ public sealed class SteadyOrders(HttpClient ordering, IReadOnlyList<string> skus
         }
 
         throw new TimeoutException($"an order was never accepted; last answer: {last}");
+    }
+
+    private async Task ReadBackAsync(string orderId)
+    {
+        try
+        {
+            using var response = await ordering.GetAsync($"/orders/{orderId}");
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                lock (_gate)
+                {
+                    _notFoundAfterAccept.Add(orderId);
+                }
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // Ordering was killed just after it answered: no answer is not a wrong answer.
+        }
     }
 }
 

@@ -318,6 +318,33 @@ public sealed class OrdersApiTests(OrderingSystem system) : IClassFixture<Orderi
     }
 
     [Fact]
+    public async Task An_accepted_order_is_readable_at_once_and_never_404_until_it_is_final()
+    {
+        var placed = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PlaceOrderAsync($"cust-readable-{i}", ("BOTTLE-750", 1))));
+
+        foreach (var orderId in placed)
+        {
+            // Its document is stored before the order is accepted, not once the workflow has priced it.
+            using var document = await system.OrderingSidecar.GetAsync($"/v1.0/state/statestore/order-{orderId}");
+            Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        }
+
+        await Task.WhenAll(placed.Select(async orderId =>
+        {
+            var statuses = new List<string>();
+            await OrderingSystem.EventuallyAsync(async () =>
+            {
+                using var response = await system.App.GetAsync($"/orders/{orderId}");
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /orders/{orderId} answered {(int)response.StatusCode} after {string.Join(", ", statuses)}");
+                var status = (await response.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>();
+                statuses.Add(status);
+                return status;
+            }, status => status == "Confirmed", $"order {orderId} to be Confirmed");
+            Assert.Equal("Pending", statuses[0]);
+        }));
+    }
+
+    [Fact]
     public async Task An_unknown_order_is_404()
     {
         using var response = await system.App.GetAsync("/orders/ord-nope");

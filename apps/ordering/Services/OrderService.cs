@@ -41,19 +41,24 @@ public sealed class OrderService(
             return OrderPlacement.KeyReused;
         }
 
-        // Starting is idempotent too: a retry after a crash between claiming the key and starting the workflow starts
-        // it now, and a repeated request gets the order as it is.
-        if (await orders.FindAsync(record.OrderId, cancellationToken) is { } existing)
+        // A repeated request gets the order as it is. A pending one may be a retry after a crash between writing the
+        // document and starting the workflow: starting is idempotent, so it is asked again.
+        var existing = await orders.FindAsync(record.OrderId, cancellationToken);
+        if (existing is { Status: not OrderStatus.Pending })
         {
             return new OrderPlacement(existing);
         }
 
+        // The pending document is written before the order is accepted, so GET /orders/{id} finds it at once: the
+        // workflow's input is no substitute, a sidecar shows it only after the first turn, which waits for a worker.
         var input = new OrderWorkflowInput(record.OrderId, request.CustomerId, request.Lines, workflowOptions.Value);
+        var pending = existing ?? await orders.SaveForwardAsync(input.PendingOrder, cancellationToken);
         await StartOnceAsync(input, cancellationToken);
-        return new OrderPlacement(input.PendingOrder);
+        return new OrderPlacement(pending);
     }
 
-    /// <summary>The order document, or, before its workflow has recorded it, the pending order the workflow started with.</summary>
+    /// <summary>The order document, or, for an order accepted before documents were written on acceptance, the pending
+    /// order its workflow started with.</summary>
     public async Task<Order?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
         if (await orders.FindAsync(orderId, cancellationToken) is { } order)

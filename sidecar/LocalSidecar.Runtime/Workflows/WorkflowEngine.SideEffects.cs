@@ -79,12 +79,19 @@ public sealed partial class WorkflowEngine
     }
 
     private Task StartChildAsync(string parentId, string parentExecutionId, string parentName, HistoryEvent created) =>
-        WithInstanceAsync(created.ChildWorkflowInstanceCreated.InstanceId, async (child, _) =>
+        WithInstanceAsync(created.ChildWorkflowInstanceCreated.InstanceId, async (child, followUps) =>
         {
             var ownParent = child.StartEvent?.ParentInstance?.WorkflowInstance;
             if (child.Exists && ownParent?.InstanceId == parentId && ownParent.ExecutionId == parentExecutionId)
             {
-                return; // already started (resumed after a restart)
+                // Already started (the parent was resumed after a restart). A child that finished is not resumed itself,
+                // so the parent is told its result again here: the crash may have come before the parent heard it.
+                if (child.StartEvent!.ParentInstance is { } parent && child.Completed is { } completed)
+                {
+                    followUps.Add(() => NotifyParentAsync(parent, completed));
+                }
+
+                return;
             }
 
             if (child.Exists && !child.IsCompleted)

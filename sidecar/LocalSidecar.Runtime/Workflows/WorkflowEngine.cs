@@ -143,23 +143,85 @@ public sealed partial class WorkflowEngine : IDisposable
         }
     }
 
+    /// <summary>Resumes what can still make progress, as daprd's reminders do: only the instances marked unfinished are
+    /// loaded; a finished one stays in the store until it is asked for. A store without complete markers is read in
+    /// full once, and its unfinished instances are marked.</summary>
     private async Task ResumeStoredInstancesAsync(CancellationToken cancellationToken)
     {
-        var ids = await Store.InstanceIdsAsync(cancellationToken);
+        var marked = await Store.ActiveInstanceIdsAsync(cancellationToken);
+        var ids = marked ?? await Store.InstanceIdsAsync(cancellationToken);
+        var unfinished = new List<WorkflowInstanceState>();
+        var stale = new List<string>();
         foreach (var id in ids)
         {
             await WithInstanceAsync(id, (instance, followUps) =>
             {
                 Resume(instance, followUps);
+                if (instance.Exists && !instance.IsCompleted)
+                {
+                    unfinished.Add(instance);
+                }
+                else
+                {
+                    // Finished: memory holds only running instances. A marker found here is stale (a daprd finished or
+                    // purged the instance; it knows nothing of markers).
+                    if (marked is not null)
+                    {
+                        stale.Add(id);
+                    }
+
+                    instance.Evicted = true;
+                    _instances.TryRemove(KeyValuePair.Create(instance.Id, instance));
+                    instance.SignalChanged();
+                }
+
                 return Task.CompletedTask;
             }, cancellationToken);
         }
 
-        if (ids.Count > 0)
+        if (marked is null)
         {
-            _logger.LogInformation("Workflow engine for app {AppId} found {Count} stored workflow instances", _appId, ids.Count);
+            await MarkUnfinishedAsync(unfinished, cancellationToken);
+        }
+        else if (stale.Count > 0)
+        {
+            await ClearStaleMarkersAsync(stale, cancellationToken);
+        }
+
+        ResumedAtStart = unfinished.Count;
+        _logger.LogInformation("Workflow engine for app {AppId} resumed {Count} unfinished workflow instances after reading {Read} ({Source})",
+            _appId, unfinished.Count, ids.Count, marked is null ? "every stored instance: the store had no complete markers" : "the unfinished markers");
+    }
+
+    private async Task MarkUnfinishedAsync(List<WorkflowInstanceState> unfinished, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Store.MarkActiveAsync(unfinished, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing is lost: without the index key the next start reads every instance again.
+            _logger.LogWarning("Workflow engine for app {AppId}: marking the unfinished workflow instances failed ({Error}); the next start reads every stored instance again",
+                _appId, e.Message);
         }
     }
+
+    private async Task ClearStaleMarkersAsync(List<string> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Store.ClearActiveAsync(ids, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing is lost: the next start reads these instances again and tries once more.
+            _logger.LogWarning("Workflow engine for app {AppId}: clearing {Count} stale unfinished markers failed ({Error})", _appId, ids.Count, e.Message);
+        }
+    }
+
+    /// <summary>How many instances the last start resumed (for tests: finished ones are not among them).</summary>
+    public int ResumedAtStart { get; private set; }
 
 
     /// <summary>Creates the instance; with <paramref name="waitForStart"/> (the gRPC API) waits, as daprd does, until a

@@ -36,6 +36,10 @@ internal sealed class WorkflowInstanceState(string id)
     /// <summary>Like <see cref="SyncedHistoryCount"/> for the inbox: 0 once a turn took events from its front.</summary>
     public int SyncedInboxCount { get; set; }
 
+    /// <summary>Whether the store holds the instance's unfinished marker (null: not known since the load, so the next
+    /// save writes it either way).</summary>
+    public bool? StoredActive { get; set; }
+
     /// <summary>The custom status as the store holds it, so a save writes it only when it changed.</summary>
     public string? StoredCustomStatus { get; set; }
 

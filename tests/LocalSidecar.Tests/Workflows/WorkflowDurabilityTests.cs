@@ -69,6 +69,159 @@ public sealed class WorkflowDurabilityTests : IDisposable
         Assert.Single(runs, l => l == "slow-end go-slow");
     }
 
+    /// <summary>As daprd loads a workflow only when a reminder or a caller asks for it, a restart resumes only the
+    /// unfinished instances: the log names how many it read, and the finished ones still answer from the store.</summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("redis")]
+    public async Task A_restart_resumes_only_the_unfinished_workflows_and_the_finished_ones_are_still_read_and_purged_from_the_store(string store)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process tree");
+        if (store == "redis")
+        {
+            RedisServer.Require();
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = store == "redis" ? await RedisServer.StartAsync(appendOnly: true) : null;
+        string[] run = WriteSystem(redis);
+        var finished = Enumerable.Range(1, 30).Select(i => $"finished-{i}").ToList();
+        string[] running = ["running-1", "running-2"];
+        using (var first = RunnerProcess.Start(run))
+        {
+            using var dapr = await ConnectedAsync(first);
+            foreach (var id in finished.Concat(running))
+            {
+                using var start = await dapr.PostAsync($"/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID={id}", JsonContent.Create(id), ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+            }
+
+            foreach (var id in finished)
+            {
+                using var terminate = await dapr.PostAsync($"/v1.0/workflows/dapr/{id}/terminate", null, ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, terminate.StatusCode);
+                await WaitStatusAsync(dapr, id, "TERMINATED");
+            }
+
+            await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)),
+                lines => running.All(id => lines.Any(l => l.StartsWith($"slow-start {id}-slow ", StringComparison.Ordinal))),
+                "the running workflows' slow activities to start", Patience, TimeSpan.FromMilliseconds(50));
+            await first.KillAsync();
+        }
+
+        if (redis is not null)
+        {
+            await redis.RestartAsync();
+        }
+
+        using (var second = RunnerProcess.Start(run))
+        {
+            using var dapr = await ConnectedAsync(second);
+            var resumed = await second.Output.WaitForAsync(l => l.Contains("unfinished workflow instances after reading", StringComparison.Ordinal), Patience);
+            var logged = JsonDocument.Parse(resumed[resumed.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("Properties");
+            Assert.Equal(2, logged.GetProperty("Count").GetInt32());
+            Assert.Equal(2, logged.GetProperty("Read").GetInt32());
+
+            foreach (var id in finished.Skip(1))
+            {
+                using var get = await dapr.GetAsync($"/v1.0/workflows/dapr/{id}", ct);
+                Assert.Equal(System.Net.HttpStatusCode.OK, get.StatusCode);
+                Assert.Equal("TERMINATED", (await get.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("runtimeStatus").GetString());
+            }
+
+            using (var purge = await dapr.PostAsync($"/v1.0/workflows/dapr/{finished[0]}/purge", null, ct))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, purge.StatusCode);
+            }
+
+            using (var purged = await dapr.GetAsync($"/v1.0/workflows/dapr/{finished[0]}", ct))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, purged.StatusCode);
+            }
+
+            foreach (var id in running)
+            {
+                using var raised = await dapr.PostAsync($"/v1.0/workflows/dapr/{id}/raiseEvent/approval", JsonContent.Create("yes"), ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, raised.StatusCode);
+            }
+
+            await File.WriteAllTextAsync(Journal + ".release", "", ct);
+            foreach (var id in running)
+            {
+                var done = await WaitStatusAsync(dapr, id, "COMPLETED");
+                var upper = id.ToUpperInvariant();
+                Assert.Equal($"\"{upper}-FIRST|yes|{upper}-SLOW|{upper}-LAST\"", done.GetProperty("properties").GetProperty("dapr.workflow.output").GetString());
+            }
+        }
+    }
+
+    /// <summary>A store written before the unfinished markers existed (or by a daprd) has none: the first start reads
+    /// every instance once and marks the unfinished ones, the next reads only those.</summary>
+    [Fact]
+    public async Task A_store_without_unfinished_markers_is_read_in_full_once_then_only_the_unfinished_workflows()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL of a process tree");
+        var ct = TestContext.Current.CancellationToken;
+        string[] run = WriteSystem();
+        string[] finished = ["old-finished-1", "old-finished-2", "old-finished-3"];
+        using (var first = RunnerProcess.Start(run))
+        {
+            using var dapr = await ConnectedAsync(first);
+            foreach (var id in finished.Append("old-running"))
+            {
+                using var start = await dapr.PostAsync($"/v1.0/workflows/dapr/WaitForEverythingWorkflow/start?instanceID={id}", JsonContent.Create(id), ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+            }
+
+            foreach (var id in finished)
+            {
+                using var terminate = await dapr.PostAsync($"/v1.0/workflows/dapr/{id}/terminate", null, ct);
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, terminate.StatusCode);
+                await WaitStatusAsync(dapr, id, "TERMINATED");
+            }
+
+            await Eventually.UntilAsync(() => Task.FromResult(JournalLines(Journal)), lines => lines.Any(l => l.StartsWith("slow-start old-running-slow ", StringComparison.Ordinal)),
+                "the running workflow's slow activity to start", Patience, TimeSpan.FromMilliseconds(50));
+            await first.KillAsync();
+        }
+
+        Assert.Equal(2, await SqliteAsync("DELETE FROM state WHERE key LIKE '%.workflow.active%'"));
+
+        await RestartAndExpectAsync(run, read: 4, resumed: 1);
+        await RestartAndExpectAsync(run, read: 1, resumed: 1);
+
+        // Gone without its marker (a daprd purged it; it knows nothing of markers): the stale marker is read once, then cleared.
+        Assert.True(await SqliteAsync("DELETE FROM state WHERE key LIKE 'wf||%||old-running||%'") > 0);
+        await RestartAndExpectAsync(run, read: 1, resumed: 0);
+        await RestartAndExpectAsync(run, read: 0, resumed: 0);
+    }
+
+    private async Task RestartAndExpectAsync(string[] run, int read, int resumed)
+    {
+        using var runner = RunnerProcess.Start(run);
+        using var dapr = await ConnectedAsync(runner);
+        var line = await runner.Output.WaitForAsync(l => l.Contains("unfinished workflow instances after reading", StringComparison.Ordinal), Patience);
+        var logged = JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("Properties");
+        Assert.Equal(resumed, logged.GetProperty("Count").GetInt32());
+        Assert.Equal(read, logged.GetProperty("Read").GetInt32());
+        Assert.Equal("TERMINATED", (await dapr.GetFromJsonAsync<JsonElement>("/v1.0/workflows/dapr/old-finished-1", TestContext.Current.CancellationToken))
+            .GetProperty("runtimeStatus").GetString());
+        await runner.KillAsync();
+    }
+
+    private async Task<int> SqliteAsync(string sql)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder.Path, "workflows.db")};Pooling=false");
+        await db.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static Task<JsonElement> WaitStatusAsync(HttpClient dapr, string id, string status) =>
+        Eventually.UntilAsync(() => dapr.GetFromJsonAsync<JsonElement>($"/v1.0/workflows/dapr/{id}"),
+            body => body.GetProperty("runtimeStatus").GetString() == status, $"workflow {id} to be {status}", Patience, TimeSpan.FromMilliseconds(100));
+
     [Fact]
     public async Task Two_replicas_of_the_app_share_the_work_and_a_killed_worker_loses_nothing()
     {
