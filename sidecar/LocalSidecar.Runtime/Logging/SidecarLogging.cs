@@ -35,10 +35,6 @@ public static class SidecarLogging
         return new SerilogLoggerFactory(configuration.CreateLogger(), dispose: true);
     }
 
-    /// <summary>JSON lines, as with <c>--log-as-json</c>.</summary>
-    public static ILoggerFactory CreateJsonLoggerFactory(string appId, Microsoft.Extensions.Logging.LogLevel level, TextWriter? output = null) =>
-        CreateLoggerFactory(appId, level, json: true, output);
-
     private static LogEventLevel ToSerilog(Microsoft.Extensions.Logging.LogLevel level) => level switch
     {
         Microsoft.Extensions.Logging.LogLevel.Trace => LogEventLevel.Verbose,
