@@ -396,6 +396,7 @@ public sealed partial class WorkflowEngine : IDisposable
 
             _dispatcher.Cancel(item => item.InstanceId == id);
             await Store.DeleteAsync(instance, CancellationToken.None);
+            _spans.Forget(id); // a forced purge of a running instance: its open spans would otherwise stay in memory
             instance.SignalChanged();
             return 1;
         }, cancellationToken);
