@@ -85,7 +85,8 @@ chaos:
 	$(DOTNET) build tests/Chaos -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
 	$(DOTNET) test tests/Chaos -c $(CONFIGURATION) --no-build -nologo --logger "console;verbosity=detailed"
 # What tracing everything costs (issue 16): invoke p50/p99 and throughput at samplingRate "1" to an OTLP receiver
-# beside samplingRate "0", in the same run; printed, not written to bench/results.
+# and orders/s with every app and sidecar exporting to a running Aspire dashboard, beside samplingRate "0"; printed
+# (`make bench` writes the same to bench/results).
 .PHONY: bench-tracing
 bench-tracing:
 	$(DOTNET) run -c Release --project bench/Sidecar.Bench -- --tracing

@@ -22,7 +22,9 @@ public static class OrderFlowBench
     /// <summary>Opening stock per SKU, so that no order of the run can be rejected for lack of stock.</summary>
     private const int Stock = 1_000_000;
 
-    public static async Task<OrderFlowResult> RunAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders)
+    /// <summary>With <paramref name="traced"/>, every sidecar samples every request and every app and sidecar exports
+    /// to an Aspire dashboard of the run, as under <c>make run</c>; without, no sidecar makes a span and no app exports.</summary>
+    public static async Task<OrderFlowResult> RunAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders, bool traced = false)
     {
         var skus = await ReadSkusAsync(repoRoot);
         var stockFile = Path.Combine(Path.GetTempPath(), $"sidecart-bench-stock-{Guid.NewGuid():N}.json");
@@ -34,6 +36,8 @@ public static class OrderFlowBench
             {
                 Configuration = typeof(OrderFlowBench).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release",
                 TempFolder = "sidecart-bench",
+                Dashboard = traced,
+                SamplingRate = traced ? "1" : "0",
                 Env = new Dictionary<string, IReadOnlyDictionary<string, string>>
                 {
                     ["inventory"] = new Dictionary<string, string> { ["Inventory__SeedFile"] = stockFile },

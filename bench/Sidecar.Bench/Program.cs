@@ -40,7 +40,7 @@ if (args is ["--workflows"])
 // `-- --tracing`: only what tracing everything costs (issue 16), printed.
 if (args is ["--tracing"])
 {
-    Console.WriteLine(await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000));
+    Console.WriteLine(Report.Tracing(await TracingCostAsync()));
     return 0;
 }
 
@@ -78,11 +78,19 @@ var footprint = await FootprintBench.RunAsync(repoRoot);
 Console.WriteLine($"orders: the whole system, POST /orders to Confirmed at {OrdersPerSecond} orders/s vs plain invocation, and throughput ...");
 var orders = await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders);
 
-var report = Report.Markdown(invocation, pubsub, transport, workflows, actors, memory, footprint, orders);
+Console.WriteLine("tracing: invocation and whole orders at samplingRate \"1\" to a running dashboard vs \"0\" ...");
+var tracing = await TracingCostAsync(orders);
+
+var report = Report.Markdown(invocation, pubsub, transport, workflows, actors, memory, footprint, orders, tracing);
 await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
-await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, transport, workflows, actors, memory, footprint, orders));
+await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(invocation, pubsub, transport, workflows, actors, memory, footprint, orders, tracing));
 Console.WriteLine(report);
 return 0;
+
+async Task<TracingCost> TracingCostAsync(OrderFlowResult? untracedOrders = null) => new(
+    await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000),
+    untracedOrders ?? await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders),
+    await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders, traced: true));
 
 static string FindRepoRoot()
 {

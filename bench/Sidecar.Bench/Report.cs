@@ -6,7 +6,7 @@ namespace Sidecar.Bench;
 /// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
 public static class Report
 {
-    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders)
+    public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders, TracingCost tracing)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
@@ -61,6 +61,40 @@ public static class Report
             {Footprint(mem, footprint)}
 
             {OrderFlow(orders)}
+
+            {Tracing(tracing)}
+            """;
+    }
+
+    /// <summary>The "Tracing" section: what tracing everything costs, invocation and whole orders, off beside on.</summary>
+    public static string Tracing(TracingCost t)
+    {
+        string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+        string Pct(double on, double off) => ((on / off - 1) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+        var i = t.Invocation;
+        var (off, on) = (t.OrdersOff, t.OrdersOn);
+        return $"""
+            ## Tracing (samplingRate "1" beside "0")
+
+            Service invocation through two sidecars, {i.RequestsPerSecond} req/s each, interleaved; tracing on exports every span over
+            OTLP/HTTP to a receiver in the same process ({i.SpansReceived} spans received):
+
+            | measure | tracing off | tracing on | cost |
+            |---|---|---|---|
+            | invoke p50 ms | {Ms(i.Off.P50)} | {Ms(i.On.P50)} | {Delta(i.On.P50 - i.Off.P50)} ms |
+            | invoke p99 ms | {Ms(i.Off.P99)} | {Ms(i.On.P99)} | {Delta(i.On.P99 - i.Off.P99)} ms |
+            | invoke throughput, calls/s | {i.OffPerSecond:0} | {i.OnPerSecond:0} | {Pct(i.OnPerSecond, i.OffPerSecond)} |
+
+            The whole system as in "Orders end to end": off is that section's run (no sidecar samples, no app exports); on, every
+            sidecar samples every request and every app and sidecar exports to an Aspire dashboard started for the run, as
+            under `make run`:
+
+            | measure | tracing off | tracing on | cost |
+            |---|---|---|---|
+            | `POST /orders` → `Confirmed` p50 ms | {Ms(off.Confirmed.P50)} | {Ms(on.Confirmed.P50)} | {Delta(on.Confirmed.P50 - off.Confirmed.P50)} ms |
+            | `POST /orders` → `Confirmed` p99 ms | {Ms(off.Confirmed.P99)} | {Ms(on.Confirmed.P99)} | {Delta(on.Confirmed.P99 - off.Confirmed.P99)} ms |
+            | confirmed orders/s | {off.ConfirmedPerSecond:0} | {on.ConfirmedPerSecond:0} | {Pct(on.ConfirmedPerSecond, off.ConfirmedPerSecond)} |
             """;
     }
 
@@ -195,7 +229,7 @@ public static class Report
             """;
     }
 
-    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders) => JsonSerializer.Serialize(new
+    public static string Json(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders, TracingCost tracing) => JsonSerializer.Serialize(new
     {
         measuredUtc = DateTime.UtcNow,
         invocation = new
@@ -262,6 +296,15 @@ public static class Report
             confirmedP50Ms = orders.Confirmed.P50, confirmedP99Ms = orders.Confirmed.P99,
             clients = OrderFlowBench.Clients, orders.ThroughputOrders, orders.ConfirmedPerSecond,
             orders.ThroughputInvocations, orders.InvocationsPerSecond,
+        },
+        tracing = new
+        {
+            invocationOffP50Ms = tracing.Invocation.Off.P50, invocationOnP50Ms = tracing.Invocation.On.P50,
+            invocationOffP99Ms = tracing.Invocation.Off.P99, invocationOnP99Ms = tracing.Invocation.On.P99,
+            invocationOffPerSecond = tracing.Invocation.OffPerSecond, invocationOnPerSecond = tracing.Invocation.OnPerSecond,
+            confirmedOffP50Ms = tracing.OrdersOff.Confirmed.P50, confirmedOnP50Ms = tracing.OrdersOn.Confirmed.P50,
+            confirmedOffP99Ms = tracing.OrdersOff.Confirmed.P99, confirmedOnP99Ms = tracing.OrdersOn.Confirmed.P99,
+            confirmedOffPerSecond = tracing.OrdersOff.ConfirmedPerSecond, confirmedOnPerSecond = tracing.OrdersOn.ConfirmedPerSecond,
         },
     }, new JsonSerializerOptions { WriteIndented = true });
 }

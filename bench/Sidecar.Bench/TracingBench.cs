@@ -70,6 +70,9 @@ public static class TracingBench
         """;
 }
 
+/// <summary>The "Tracing" section: invocation, and whole orders off (the order section's run) and on.</summary>
+public sealed record TracingCost(TracingResult Invocation, OrderFlowResult OrdersOff, OrderFlowResult OrdersOn);
+
 public sealed record TracingResult(int RequestsPerSecond, Percentiles Off, Percentiles On, double OffPerSecond, double OnPerSecond, int SpansReceived)
 {
     public override string ToString() =>

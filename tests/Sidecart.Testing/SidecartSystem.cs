@@ -262,20 +262,31 @@ public sealed partial class SidecartSystem : IAsyncDisposable
     }
 
     /// <summary>config/&lt;app&gt;.yaml, or with the dashboard on (or an OTLP endpoint given), a copy that exports to this
-    /// run's dashboard (or that endpoint) instead of the default OTLP port a <c>make run</c> may hold.</summary>
+    /// run's dashboard (or that endpoint) instead of the default OTLP port a <c>make run</c> may hold; with a sampling
+    /// rate given, a copy that samples at that rate.</summary>
     private string ConfigFile(string root, string appId)
     {
         var config = Path.Combine(root, "config", $"{appId}.yaml");
         var otlp = Dashboard is not null ? $"localhost:{Dashboard.OtlpGrpcPort}" : _options.OtlpEndpoint;
-        if (otlp is null)
+        if (otlp is null && _options.SamplingRate is null)
         {
             return config;
         }
 
+        var text = File.ReadAllText(config);
+        if (otlp is not null)
+        {
+            text = text.Replace($"localhost:{DashboardOptions.DefaultOtlpGrpcPort}", otlp, StringComparison.Ordinal);
+        }
+
+        if (_options.SamplingRate is { } rate)
+        {
+            text = Regex.Replace(text, "samplingRate: \"[^\"]*\"", $"samplingRate: \"{rate}\"");
+        }
+
         var copy = Path.Combine(Temp, "config", $"{appId}.yaml");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-        File.WriteAllText(copy, File.ReadAllText(config).Replace(
-            $"localhost:{DashboardOptions.DefaultOtlpGrpcPort}", otlp, StringComparison.Ordinal));
+        File.WriteAllText(copy, text);
         return copy;
     }
 

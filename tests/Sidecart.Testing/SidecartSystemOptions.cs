@@ -51,4 +51,7 @@ public sealed record SidecartSystemOptions
     /// <summary>An OTLP/gRPC collector (<c>host:port</c>, plain text) the test started: every sidecar's Configuration is
     /// copied to export there, and every app gets it as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with short export delays.</summary>
     public string? OtlpEndpoint { get; init; }
+
+    /// <summary>Replaces the <c>samplingRate</c> of every sidecar's Configuration (<c>"0"</c>: no span at all).</summary>
+    public string? SamplingRate { get; init; }
 }

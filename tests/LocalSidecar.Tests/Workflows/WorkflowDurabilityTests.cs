@@ -118,9 +118,7 @@ public sealed class WorkflowDurabilityTests : IDisposable
         {
             using var dapr = await ConnectedAsync(second);
             var resumed = await second.Output.WaitForAsync(l => l.Contains("unfinished workflow instances after reading", StringComparison.Ordinal), Patience);
-            var logged = JsonDocument.Parse(resumed[resumed.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("Properties");
-            Assert.Equal(2, logged.GetProperty("Count").GetInt32());
-            Assert.Equal(2, logged.GetProperty("Read").GetInt32());
+            Assert.Equal((Resumed: 2, Read: 2), ResumedAndRead(resumed));
 
             foreach (var id in finished.Skip(1))
             {
@@ -196,14 +194,20 @@ public sealed class WorkflowDurabilityTests : IDisposable
         await RestartAndExpectAsync(run, read: 0, resumed: 0);
     }
 
+    /// <summary>The counts of the engine's line "... resumed N unfinished workflow instances after reading M ...".</summary>
+    private static (int Resumed, int Read) ResumedAndRead(string line)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"resumed (\d+) unfinished workflow instances after reading (\d+)");
+        Assert.True(match.Success, $"not the engine's resume line: {line}");
+        return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private async Task RestartAndExpectAsync(string[] run, int read, int resumed)
     {
         using var runner = RunnerProcess.Start(run);
         using var dapr = await ConnectedAsync(runner);
         var line = await runner.Output.WaitForAsync(l => l.Contains("unfinished workflow instances after reading", StringComparison.Ordinal), Patience);
-        var logged = JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("Properties");
-        Assert.Equal(resumed, logged.GetProperty("Count").GetInt32());
-        Assert.Equal(read, logged.GetProperty("Read").GetInt32());
+        Assert.Equal((Resumed: resumed, Read: read), ResumedAndRead(line));
         Assert.Equal("TERMINATED", (await dapr.GetFromJsonAsync<JsonElement>("/v1.0/workflows/dapr/old-finished-1", TestContext.Current.CancellationToken))
             .GetProperty("runtimeStatus").GetString());
         await runner.KillAsync();
