@@ -22,7 +22,7 @@ public sealed class GrpcTracingTests
     public async Task A_grpc_call_with_grpc_trace_bin_is_continued_and_answered_with_the_sidecars_span_in_grpc_trace_bin()
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
-        await using var system = await SystemAsync(receiver.EndpointAddress);
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("grpc-traced", null);
         using var channel = GrpcChannel.ForAddress(sidecar.GrpcEndpoint);
         var client = new Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel);
@@ -36,9 +36,9 @@ public sealed class GrpcTracingTests
         using var call = client.GetStateAsync(new GetStateRequest { StoreName = "statestore", Key = "k1" }, headers, cancellationToken: Ct);
         await call;
         var answered = (await call.ResponseHeadersAsync).Get(GrpcTraceBin.Header)?.ValueBytes;
-        Flush(sidecar);
+        TracingSidecars.Flush(sidecar);
 
-        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "/dapr.proto.runtime.v1.Dapr/GetState"));
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Any(x => x.Name == "/dapr.proto.runtime.v1.Dapr/GetState"));
         var span = Assert.Single(spans, s => s.Name == "/dapr.proto.runtime.v1.Dapr/GetState");
         Assert.Equal((ReceivedSpan.Client, TraceId, CallerSpan), (span.Kind, span.TraceId, span.ParentSpanId));
         Assert.Equal(("grpc", "/dapr.proto.runtime.v1.Dapr/GetState"), (span.Attributes["dapr.protocol"], span.Attributes["dapr.api"]));
@@ -51,7 +51,7 @@ public sealed class GrpcTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var app = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(receiver.EndpointAddress);
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var caller = await system.StartAsync("grpc-caller", null);
         var callee = await system.StartAsync("callee", app.Port);
         using var channel = GrpcChannel.ForAddress(caller.GrpcEndpoint);
@@ -66,9 +66,9 @@ public sealed class GrpcTracingTests
         using var call = client.InvokeServiceAsync(request, headers, cancellationToken: Ct);
         await call;
         var responseHeaders = await call.ResponseHeadersAsync;
-        Flush(caller, callee);
+        TracingSidecars.Flush(caller, callee);
 
-        var spans = await SpansAsync(receiver, s => s.Count(x => x.Name == "CallLocal/callee/hello") >= 2);
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Count(x => x.Name == "CallLocal/callee/hello") >= 2);
         var client1 = Assert.Single(spans, s => s.Name == "CallLocal/callee/hello" && s.Kind == ReceivedSpan.Client);
         Assert.Equal(("grpc-caller", TraceId, CallerSpan), (client1.ServiceName, client1.TraceId, client1.ParentSpanId));
         Assert.Equal(("ServiceInvocation", "callee", "grpc"), (client1.Attributes["rpc.service"], client1.Attributes["net.peer.name"], client1.Attributes["dapr.protocol"]));
@@ -105,32 +105,4 @@ public sealed class GrpcTracingTests
     /// <summary>The 29-byte OpenCensus form, built by hand from its specification.</summary>
     private static byte[] Binary(string traceId, string spanId, bool sampled) =>
         [0, 0, .. Convert.FromHexString(traceId), 1, .. Convert.FromHexString(spanId), 2, (byte)(sampled ? 1 : 0)];
-
-    private static async Task<LocalSidecars> SystemAsync(string endpoint)
-    {
-        LocalSidecars? system = null;
-        system = new LocalSidecars("sidecart-grpc-tracing", o => o with { ConfigPath = Path.Combine(system!.Root, "config.yaml") });
-        await system.WriteInMemoryComponentsAsync();
-        await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Configuration
-            metadata: {"{"}name: tracing{"}"}
-            spec:
-              tracing:
-                samplingRate: "1"
-                otel: {"{"}endpointAddress: "{endpoint}", protocol: http, isSecure: false{"}"}
-            """);
-        return system;
-    }
-
-    private static void Flush(params Sidecar[] sidecars)
-    {
-        foreach (var sidecar in sidecars)
-        {
-            Assert.True(sidecar.Context.Telemetry.Tracing.ForceFlush(10_000), $"{sidecar.AppId}'s spans were not exported");
-        }
-    }
-
-    private static Task<IReadOnlyList<ReceivedSpan>> SpansAsync(OtlpReceiver receiver, Func<IReadOnlyList<ReceivedSpan>, bool> complete) =>
-        Eventually.UntilAsync(() => Task.FromResult(receiver.Spans), complete, "the spans received", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
 }

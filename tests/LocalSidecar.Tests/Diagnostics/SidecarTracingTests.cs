@@ -18,7 +18,7 @@ public sealed class SidecarTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var app = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(Tracing("1", receiver.EndpointAddress));
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var caller = await system.StartAsync("caller", null);
         var callee = await system.StartAsync("callee", app.Port);
 
@@ -27,9 +27,9 @@ public sealed class SidecarTracingTests
         request.Headers.Add("traceparent", AppSpan);
         using var response = await http.SendAsync(request, Ct);
         Assert.True(response.IsSuccessStatusCode, $"invoke answered {(int)response.StatusCode}");
-        Flush(caller, callee);
+        TracingSidecars.Flush(caller, callee);
 
-        var spans = await SpansAsync(receiver, 2);
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Count >= 2, "2 spans received");
         var client = Assert.Single(spans, s => s.ServiceName == "caller");
         var server = Assert.Single(spans, s => s.ServiceName == "callee");
         Assert.Equal(("CallLocal/callee/hello", ReceivedSpan.Client, TraceId, "00f067aa0ba902b7"), (client.Name, client.Kind, client.TraceId, client.ParentSpanId));
@@ -50,7 +50,7 @@ public sealed class SidecarTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var app = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(Tracing("1", receiver.EndpointAddress));
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var publisher = await system.StartAsync("publisher", null);
         var subscriber = await system.StartAsync("subscriber", app.Port);
 
@@ -68,7 +68,7 @@ public sealed class SidecarTracingTests
             await Task.Delay(200, Ct);
             return app.Requests.Where(r => r.Path == "/events").ToList();
         }, d => d.Count > 0, "the event delivered", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10));
-        Flush(publisher, subscriber);
+        TracingSidecars.Flush(publisher, subscriber);
 
         // Publishes made before the subscription opened reached no one: the delivered event is the one whose span the
         // delivery span continues. The delivery span ends after the app's answer, so it may come with the next batch.
@@ -90,7 +90,7 @@ public sealed class SidecarTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var app = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(Tracing("0", receiver.EndpointAddress));
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress, rate: "0");
         var caller = await system.StartAsync("caller", null);
         var callee = await system.StartAsync("callee", app.Port);
 
@@ -99,7 +99,7 @@ public sealed class SidecarTracingTests
         request.Headers.Add("traceparent", AppSpan);
         using var response = await http.SendAsync(request, Ct);
         Assert.True(response.IsSuccessStatusCode);
-        Flush(caller, callee);
+        TracingSidecars.Flush(caller, callee);
         await caller.DisposeAsync();
         await callee.DisposeAsync();
 
@@ -111,7 +111,7 @@ public sealed class SidecarTracingTests
     public async Task An_unreachable_collector_costs_nothing_visible()
     {
         await using var app = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(Tracing("1", $"127.0.0.1:{FreePort.Next()}"));
+        await using var system = await TracingSidecars.StartAsync($"127.0.0.1:{FreePort.Next()}");
         var caller = await system.StartAsync("caller", null);
         await system.StartAsync("callee", app.Port);
 
@@ -132,48 +132,18 @@ public sealed class SidecarTracingTests
         await using var first = await OtlpReceiver.StartAsync(Ct);
         await using var second = await OtlpReceiver.StartAsync(Ct);
         await using var app = await RecordingApp.StartAsync();
-        await using var one = await SystemAsync(Tracing("1", first.EndpointAddress));
-        await using var two = await SystemAsync(Tracing("1", second.EndpointAddress));
+        await using var one = await TracingSidecars.StartAsync(first.EndpointAddress);
+        await using var two = await TracingSidecars.StartAsync(second.EndpointAddress);
         var a = await one.StartAsync("app-a", null);
         var b = await two.StartAsync("app-b", null);
 
         using var http = new HttpClient();
         (await http.GetAsync(new Uri(a.HttpEndpoint, "/v1.0/metadata"), Ct)).Dispose();
         (await http.GetAsync(new Uri(b.HttpEndpoint, "/v1.0/metadata"), Ct)).Dispose();
-        Flush(a, b);
+        TracingSidecars.Flush(a, b);
 
-        Assert.All(await SpansAsync(first, 1), s => Assert.Equal("app-a", s.ServiceName));
-        Assert.All(await SpansAsync(second, 1), s => Assert.Equal("app-b", s.ServiceName));
+        Assert.All(await TracingSidecars.SpansAsync(first, s => s.Count >= 1, "a span received"), s => Assert.Equal("app-a", s.ServiceName));
+        Assert.All(await TracingSidecars.SpansAsync(second, s => s.Count >= 1, "a span received"), s => Assert.Equal("app-b", s.ServiceName));
         Assert.Contains(first.Spans, s => s.Name == "/v1.0/metadata" && s.Attributes["dapr.protocol"] == "http" && s.Attributes["dapr.status_code"] == "200");
     }
-
-    private static string Tracing(string rate, string endpoint) => $"""
-        apiVersion: dapr.io/v1alpha1
-        kind: Configuration
-        metadata: {"{"}name: tracing{"}"}
-        spec:
-          tracing:
-            samplingRate: "{rate}"
-            otel: {"{"}endpointAddress: "{endpoint}", protocol: http, isSecure: false{"}"}
-        """;
-
-    private static async Task<LocalSidecars> SystemAsync(string configuration)
-    {
-        LocalSidecars? system = null;
-        system = new LocalSidecars("sidecart-tracing", o => o with { ConfigPath = Path.Combine(system!.Root, "config.yaml") });
-        await system.WriteInMemoryComponentsAsync();
-        await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), configuration);
-        return system;
-    }
-
-    private static void Flush(params Sidecar[] sidecars)
-    {
-        foreach (var sidecar in sidecars)
-        {
-            Assert.True(sidecar.Context.Telemetry.Tracing.ForceFlush(10_000), $"{sidecar.AppId}'s spans were not exported");
-        }
-    }
-
-    private static Task<IReadOnlyList<ReceivedSpan>> SpansAsync(OtlpReceiver receiver, int atLeast) =>
-        Eventually.UntilAsync(() => Task.FromResult(receiver.Spans), s => s.Count >= atLeast, $"{atLeast} spans received", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
 }

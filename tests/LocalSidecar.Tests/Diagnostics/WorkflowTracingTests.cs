@@ -24,7 +24,7 @@ public sealed class WorkflowTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var callee = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(receiver.EndpointAddress);
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("traced-workflows", null);
         var calleeSidecar = await system.StartAsync("callee", callee.Port);
         var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
@@ -42,9 +42,9 @@ public sealed class WorkflowTracingTests
         var state = await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token);
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal("200", state.ReadOutputAs<string>());
-        Flush(sidecar, calleeSidecar);
+        TracingSidecars.Flush(sidecar, calleeSidecar);
 
-        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||TracedWorkflow") && s.Any(x => x.ServiceName == "callee"));
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||TracedWorkflow") && s.Any(x => x.ServiceName == "callee"), "the workflow's spans received");
         var inTrace = spans.Where(s => s.TraceId == TraceId).ToList();
         // The parent is the caller's span or the app's HttpClient span under it (which the app would export itself).
         var start = Assert.Single(inTrace, s => s.Name == "/TaskHubSidecarService/StartInstance");
@@ -87,7 +87,7 @@ public sealed class WorkflowTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var callee = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(receiver.EndpointAddress);
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("traced-workflows", null);
         await system.StartAsync("callee", callee.Port);
         var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
@@ -107,9 +107,9 @@ public sealed class WorkflowTracingTests
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         Assert.Equal(WorkflowRuntimeStatus.Completed, (await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token)).RuntimeStatus);
-        Flush(sidecar);
+        TracingSidecars.Flush(sidecar);
 
-        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||TracedWorkflow"));
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||TracedWorkflow"), "the workflow's spans received");
         var api = Assert.Single(spans, s => s.Name == $"/v1.0/workflows/dapr/{nameof(TracedWorkflow)}/start");
         Assert.Equal((TraceId, CallerSpan), (api.TraceId, api.ParentSpanId));
         var create = Assert.Single(spans, s => s.Name == "create_orchestration||TracedWorkflow");
@@ -124,7 +124,7 @@ public sealed class WorkflowTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var callee = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(receiver.EndpointAddress);
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("traced-workflows", null);
         await system.StartAsync("callee", callee.Port);
         var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
@@ -138,9 +138,9 @@ public sealed class WorkflowTracingTests
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         Assert.Equal(WorkflowRuntimeStatus.Completed, (await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token)).RuntimeStatus);
-        Flush(sidecar);
+        TracingSidecars.Flush(sidecar);
 
-        var spans = await SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||ParentTracedWorkflow"));
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Any(x => x.Name == "orchestration||ParentTracedWorkflow"), "the workflow's spans received");
         var parent = Assert.Single(spans, s => s.Name == "orchestration||ParentTracedWorkflow");
         var child = Assert.Single(spans, s => s.Name == "orchestration||TracedWorkflow");
         Assert.Equal((TraceId, TraceId, parent.SpanId), (parent.TraceId, child.TraceId, child.ParentSpanId));
@@ -154,7 +154,7 @@ public sealed class WorkflowTracingTests
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);
         await using var callee = await RecordingApp.StartAsync();
-        await using var system = await SystemAsync(receiver.EndpointAddress, rate: "0");
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress, rate: "0");
         var sidecar = await system.StartAsync("traced-workflows", null);
         var calleeSidecar = await system.StartAsync("callee", callee.Port);
         var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
@@ -165,7 +165,7 @@ public sealed class WorkflowTracingTests
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         var state = await worker.Client.WaitForWorkflowCompletionAsync(instanceId, cancellation: deadline.Token);
         Assert.Equal(("200", WorkflowRuntimeStatus.Completed), (state.ReadOutputAs<string>(), state.RuntimeStatus));
-        Flush(sidecar, calleeSidecar);
+        TracingSidecars.Flush(sidecar, calleeSidecar);
 
         Assert.Equal(0, receiver.Requests);
     }
@@ -178,34 +178,6 @@ public sealed class WorkflowTracingTests
         span.ActivityTraceFlags = ActivityTraceFlags.Recorded;
         return span.Start();
     }
-
-    private static async Task<LocalSidecars> SystemAsync(string endpoint, string rate = "1")
-    {
-        LocalSidecars? system = null;
-        system = new LocalSidecars("sidecart-workflow-tracing", o => o with { ConfigPath = Path.Combine(system!.Root, "config.yaml") });
-        await system.WriteInMemoryComponentsAsync();
-        await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Configuration
-            metadata: {"{"}name: tracing{"}"}
-            spec:
-              tracing:
-                samplingRate: "{rate}"
-                otel: {"{"}endpointAddress: "{endpoint}", protocol: http, isSecure: false{"}"}
-            """);
-        return system;
-    }
-
-    private static void Flush(params Sidecar[] sidecars)
-    {
-        foreach (var sidecar in sidecars)
-        {
-            Assert.True(sidecar.Context.Telemetry.Tracing.ForceFlush(10_000), $"{sidecar.AppId}'s spans were not exported");
-        }
-    }
-
-    private static Task<IReadOnlyList<ReceivedSpan>> SpansAsync(OtlpReceiver receiver, Func<IReadOnlyList<ReceivedSpan>, bool> complete) =>
-        Eventually.UntilAsync(() => Task.FromResult(receiver.Spans), complete, "the workflow's spans received", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
 
     /// <summary>The app's side: a host with Dapr.Workflow's worker (AddDaprWorkflow) pointed at one sidecar.</summary>
     private sealed class WorkflowWorker(IHost host) : IAsyncDisposable
