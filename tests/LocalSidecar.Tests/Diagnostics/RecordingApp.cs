@@ -1,13 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Tests.Diagnostics;
 
@@ -17,39 +8,28 @@ internal sealed class RecordingApp : IAsyncDisposable
 {
     public const string Topic = "orders";
 
-    private readonly WebApplication _app;
+    private ScriptedApp? _app;
 
-    private RecordingApp(WebApplication app) => _app = app;
-
-    public int Port { get; private set; }
+    public int Port => _app!.Port;
 
     public ConcurrentQueue<(string Path, string Traceparent)> Requests { get; } = new();
 
     public static async Task<RecordingApp> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var recording = new RecordingApp(app);
-        app.Run(http =>
-        {
-            if (http.Request.Path == "/dapr/subscribe")
+        var recording = new RecordingApp();
+        recording._app = await ScriptedApp.StartAsync(
+            http =>
             {
-                return http.Response.WriteAsJsonAsync(new[] { new { pubsubname = "pubsub", topic = Topic, route = "/events" } });
-            }
+                if (http.Request.Path != "/dapr/config" && http.Request.Path != "/healthz")
+                {
+                    recording.Requests.Enqueue((http.Request.Path.Value!, http.Request.Headers["traceparent"].ToString()));
+                }
 
-            if (http.Request.Path != "/dapr/config" && http.Request.Path != "/healthz")
-            {
-                recording.Requests.Enqueue((http.Request.Path.Value!, http.Request.Headers["traceparent"].ToString()));
-            }
-
-            return Task.CompletedTask;
-        });
-        await app.StartAsync();
-        recording.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
+                return Task.CompletedTask;
+            },
+            subscriptions: $$"""[{"pubsubname":"pubsub","topic":"{{Topic}}","route":"/events"}]""");
         return recording;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app!.DisposeAsync();
 }

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging;
 
 namespace LocalSidecar.Tests.Diagnostics;
 
-/// <summary>An app on a free port whose requests are answered by the test's handler; it subscribes to nothing.</summary>
+/// <summary>An app on a free port whose requests are answered by the test's handler; <c>GET /dapr/subscribe</c>
+/// answers the subscriptions given (none by default).</summary>
 internal sealed class ScriptedApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -23,13 +24,22 @@ internal sealed class ScriptedApp : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<ScriptedApp> StartAsync(RequestDelegate handler)
+    public static async Task<ScriptedApp> StartAsync(RequestDelegate handler, string subscriptions = "[]")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        app.Run(http => http.Request.Path == "/dapr/subscribe" ? http.Response.WriteAsync("[]") : handler(http));
+        app.Run(http =>
+        {
+            if (http.Request.Path != "/dapr/subscribe")
+            {
+                return handler(http);
+            }
+
+            http.Response.ContentType = "application/json";
+            return http.Response.WriteAsync(subscriptions);
+        });
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()).Port;
         return new ScriptedApp(app, port);
