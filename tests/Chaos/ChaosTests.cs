@@ -73,6 +73,7 @@ public abstract class ChaosTests
         }, Ct);
         var apps = SidecartSystem.AppIds.ToDictionary(id => id, id => system.StartApp(id));
         await system.WaitAllAppsReadyAsync(Ct);
+        Progress(profile, $"system ready, its log: {system.LogPath}");
 
         using var ordering = Client(system.AppEndpoint("ordering"));
         using var inventory = Client(system.AppEndpoint("inventory"));
@@ -101,6 +102,7 @@ public abstract class ChaosTests
             apps[id] = system.StartApp(id);
             await system.WaitAllAppsReadyAsync(Ct);
             await WaitAcceptedAsync(orders, orders.Accepted.Count + 5);
+            Progress(profile, $"{id} killed and back, {orders.Accepted.Count} orders accepted");
         }
 
         if (redis is null)
@@ -115,15 +117,18 @@ public abstract class ChaosTests
             await system.StartRunnerAsync(Ct);
             await system.WaitAllAppsReadyAsync(Ct);
             await WaitAcceptedAsync(orders, orders.Accepted.Count + 5);
+            Progress(profile, $"runner killed and back, {orders.Accepted.Count} orders accepted");
 
             await redis.RestartAsync();
             kills++;
             await system.WaitAllAppsReadyAsync(Ct);
             await WaitAcceptedAsync(orders, orders.Accepted.Count + 5);
+            Progress(profile, $"redis-server restarted, {orders.Accepted.Count} orders accepted");
         }
 
         await orders.StopAsync();
         var accepted = orders.Accepted;
+        Progress(profile, $"faults over, waiting for {accepted.Count} orders to settle");
         try
         {
             await Eventually.UntilAsync(() => Reconciliation.StatusesAsync(ordering, accepted, Ct),
@@ -140,7 +145,7 @@ public abstract class ChaosTests
         var report = result.Describe(profile, kills, CountInLog(system.LogPath, "fault injected: duplicate delivery"),
             CountInLog(system.LogPath, "fault injected: state "), skipped);
         TestContext.Current.TestOutputHelper?.WriteLine(report);
-        Console.WriteLine(report);
+        Progress(profile, report);
         Assert.True(result.Clean, report);
         Assert.True(result.Accepted > 0, report);
 
@@ -149,6 +154,12 @@ public abstract class ChaosTests
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>Where the suite is, as it goes: run as its own program (<c>make chaos</c>, <c>make test</c>), these lines
+    /// reach the console (and CI's log) as they are written, even if the test process dies; a test's output reaches it
+    /// only once the test has ended.</summary>
+    private static void Progress(string profile, string text) =>
+        Console.Error.WriteLine($"[chaos {profile} {DateTime.UtcNow:HH:mm:ss}] {text}");
 
     private static HttpClient Client(Uri endpoint) => new() { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(20) };
 

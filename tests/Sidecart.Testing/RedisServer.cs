@@ -147,6 +147,8 @@ public sealed class RedisServer : IAsyncDisposable
         var start = new ProcessStartInfo(Program)
         {
             WorkingDirectory = _folder,
+            // Not the test process's own stdin: xunit's runner controls its test process through it.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
         };
         foreach (var argument in new[]

@@ -192,7 +192,8 @@ public sealed partial class SidecartSystem : IAsyncDisposable
         }
 
         var cli = Path.Combine(RepositoryRoot, "sidecar", "LocalSidecar", "bin", _options.Configuration, "net10.0", "LocalSidecar.dll");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Stdin too: the test process's own is xunit's runner's channel to it, which no child may hold.
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { cli, "run", "-f", _runFilePath, "--resources-path", _resources })
         {
             start.ArgumentList.Add(argument);

@@ -15,7 +15,8 @@ public sealed class SystemAppProcess : IAsyncDisposable
 
     public static SystemAppProcess Start(string program, string assembly, string workingDirectory, IReadOnlyDictionary<string, string> environment, TextWriter log)
     {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Stdin too: the test process's own is xunit's runner's channel to it, which no child may hold.
+        var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(assembly);
         foreach (var (name, value) in environment)
         {
