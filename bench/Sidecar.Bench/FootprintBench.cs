@@ -82,13 +82,13 @@ public static class FootprintBench
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2));
-            return new RunFootprint(secondsToHealthy, ProcessTree(make.Id).Select(p => new ProcessRss(Describe(p), MemoryBench.ResidentKilobytes(p), MemoryBench.ProportionalKilobytes(p))).ToList());
+            return new RunFootprint(secondsToHealthy, ProcFs.ProcessTree(make.Id).Select(p => new ProcessRss(ProcFs.Describe(p), MemoryBench.ResidentKilobytes(p), MemoryBench.ProportionalKilobytes(p))).ToList());
         }
         finally
         {
             // SIGTERM rather than Ctrl-C's SIGINT, which a process started in the background of a shell ignores (and passes
             // that on); the runner stops its apps on either.
-            foreach (var pid in ProcessTree(make.Id))
+            foreach (var pid in ProcFs.ProcessTree(make.Id))
             {
                 _ = Sys.Kill(pid, Sys.SigTerm);
             }
@@ -185,53 +185,6 @@ public static class FootprintBench
         {
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>The process and its descendants (make, the shell it execs into the runner, the apps).</summary>
-    private static List<int> ProcessTree(int root)
-    {
-        var children = new Dictionary<int, List<int>>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && TryParentOf(pid) is { } parent)
-            {
-                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
-            }
-        }
-
-        var result = new List<int>();
-        var pending = new Stack<int>([root]);
-        while (pending.TryPop(out var pid))
-        {
-            result.Add(pid);
-            foreach (var child in children.GetValueOrDefault(pid, []))
-            {
-                pending.Push(child);
-            }
-        }
-
-        return result;
-    }
-
-    private static int? TryParentOf(int pid)
-    {
-        try
-        {
-            // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static string Describe(int pid)
-    {
-        var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        var name = Path.GetFileName(args[0]);
-        return name is "dotnet" or "python3" && args.Length > 1 ? $"{name} {Path.GetFileName(args[1])}" : name;
     }
 
     /// <summary>Native AOT finds clang as <c>clang</c> or a versioned <c>clang-NN</c> (Debian's clang-14).</summary>

@@ -19,6 +19,9 @@ public static class OrderFlowBench
     /// <summary>Baseline invocations per order in the throughput rounds: an invocation round lasts a good second.</summary>
     public const int InvocationsPerOrder = 20;
 
+    /// <summary>In the command line of the Aspire dashboard's process, whose share of the machine the traced run reports.</summary>
+    private const string DashboardMarker = "Aspire.Dashboard";
+
     /// <summary>Opening stock per SKU, so that no order of the run can be rejected for lack of stock.</summary>
     private const int Stock = 1_000_000;
 
@@ -76,16 +79,19 @@ public static class OrderFlowBench
         var throughputInvocations = throughputOrders * InvocationsPerOrder;
         var orderSeconds = 0.0;
         var invocationSeconds = 0.0;
+        var cpuBefore = ProcFs.TreeCpuSeconds(Environment.ProcessId, DashboardMarker);
         for (var round = 0; round < ThroughputRounds; round++)
         {
             invocationSeconds += await RunClientsAsync(throughputInvocations / ThroughputRounds, client.InvokeAsync);
             orderSeconds += await RunClientsAsync(throughputOrders / ThroughputRounds, client.ConfirmedOrderAsync);
         }
 
+        var cpuAfter = ProcFs.TreeCpuSeconds(Environment.ProcessId, DashboardMarker);
         var invocationsPerSecond = throughputInvocations / invocationSeconds;
         var confirmedPerSecond = throughputOrders / orderSeconds;
         return new OrderFlowResult(ordersPerSecond, latencies[0], latencies[1], new Percentiles(confirmed),
-            throughputOrders, confirmedPerSecond, throughputInvocations, invocationsPerSecond);
+            throughputOrders, confirmedPerSecond, throughputInvocations, invocationsPerSecond,
+            (cpuAfter.Marked - cpuBefore.Marked) / (cpuAfter.All - cpuBefore.All));
     }
 
     /// <summary><see cref="Clients"/> concurrent clients run <paramref name="count"/> operations in all, each
@@ -132,4 +138,5 @@ public static class OrderFlowBench
 
 public sealed record OrderFlowResult(
     int OrdersPerSecond, Percentiles Invocation, Percentiles Accepted, Percentiles Confirmed,
-    int ThroughputOrders, double ConfirmedPerSecond, int ThroughputInvocations, double InvocationsPerSecond);
+    int ThroughputOrders, double ConfirmedPerSecond, int ThroughputInvocations, double InvocationsPerSecond,
+    double DashboardCpuShare);

@@ -77,14 +77,15 @@ public static class Report
         return $"""
             ## Tracing (samplingRate "1" beside "0")
 
-            Service invocation through two sidecars, {i.RequestsPerSecond} req/s each, interleaved; tracing on exports every span over
-            OTLP/HTTP to a receiver in the same process ({i.SpansReceived} spans received):
+            Service invocation through two sidecars, {i.RequestsPerSecond} req/s each, interleaved; throughput in alternating rounds.
+            Tracing on exports every span over OTLP/HTTP to a receiver in the bench's process, which decodes and counts them
+            ({i.SpansReceived} spans received); "spans only" samples every call but has no exporter:
 
-            | measure | tracing off | tracing on | cost |
-            |---|---|---|---|
-            | invoke p50 ms | {Ms(i.Off.P50)} | {Ms(i.On.P50)} | {Delta(i.On.P50 - i.Off.P50)} ms |
-            | invoke p99 ms | {Ms(i.Off.P99)} | {Ms(i.On.P99)} | {Delta(i.On.P99 - i.Off.P99)} ms |
-            | invoke throughput, calls/s | {i.OffPerSecond:0} | {i.OnPerSecond:0} | {Pct(i.OnPerSecond, i.OffPerSecond)} |
+            | measure | tracing off | spans only | tracing on | cost |
+            |---|---|---|---|---|
+            | invoke p50 ms | {Ms(i.Off.P50)} | {Ms(i.SpansOnly.P50)} | {Ms(i.On.P50)} | {Delta(i.On.P50 - i.Off.P50)} ms |
+            | invoke p99 ms | {Ms(i.Off.P99)} | {Ms(i.SpansOnly.P99)} | {Ms(i.On.P99)} | {Delta(i.On.P99 - i.Off.P99)} ms |
+            | invoke throughput, calls/s | {i.OffPerSecond:0} | {i.SpansOnlyPerSecond:0} | {i.OnPerSecond:0} | {Pct(i.OnPerSecond, i.OffPerSecond)} |
 
             The whole system as in "Orders end to end": off is that section's run (no sidecar samples, no app exports); on, every
             sidecar samples every request and every app and sidecar exports to an Aspire dashboard started for the run, as
@@ -95,6 +96,9 @@ public static class Report
             | `POST /orders` → `Confirmed` p50 ms | {Ms(off.Confirmed.P50)} | {Ms(on.Confirmed.P50)} | {Delta(on.Confirmed.P50 - off.Confirmed.P50)} ms |
             | `POST /orders` → `Confirmed` p99 ms | {Ms(off.Confirmed.P99)} | {Ms(on.Confirmed.P99)} | {Delta(on.Confirmed.P99 - off.Confirmed.P99)} ms |
             | confirmed orders/s | {off.ConfirmedPerSecond:0} | {on.ConfirmedPerSecond:0} | {Pct(on.ConfirmedPerSecond, off.ConfirmedPerSecond)} |
+
+            In the traced throughput rounds the dashboard's own process used {on.DashboardCpuShare * 100:0}% of the CPU time of all
+            the run's processes (the bench, its sidecars and the apps included).
             """;
     }
 
@@ -301,10 +305,12 @@ public static class Report
         {
             invocationOffP50Ms = tracing.Invocation.Off.P50, invocationOnP50Ms = tracing.Invocation.On.P50,
             invocationOffP99Ms = tracing.Invocation.Off.P99, invocationOnP99Ms = tracing.Invocation.On.P99,
-            invocationOffPerSecond = tracing.Invocation.OffPerSecond, invocationOnPerSecond = tracing.Invocation.OnPerSecond,
+            invocationOffPerSecond = tracing.Invocation.OffPerSecond, invocationSpansOnlyPerSecond = tracing.Invocation.SpansOnlyPerSecond,
+            invocationOnPerSecond = tracing.Invocation.OnPerSecond,
             confirmedOffP50Ms = tracing.OrdersOff.Confirmed.P50, confirmedOnP50Ms = tracing.OrdersOn.Confirmed.P50,
             confirmedOffP99Ms = tracing.OrdersOff.Confirmed.P99, confirmedOnP99Ms = tracing.OrdersOn.Confirmed.P99,
             confirmedOffPerSecond = tracing.OrdersOff.ConfirmedPerSecond, confirmedOnPerSecond = tracing.OrdersOn.ConfirmedPerSecond,
+            dashboardCpuShare = tracing.OrdersOn.DashboardCpuShare,
         },
     }, new JsonSerializerOptions { WriteIndented = true });
 }

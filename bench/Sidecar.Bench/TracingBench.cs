@@ -5,23 +5,28 @@ namespace Sidecar.Bench;
 
 /// <summary>What tracing everything costs: invocation through two local sidecars with <c>samplingRate: "1"</c>
 /// exporting to a running OTLP receiver, beside the same with <c>samplingRate: "0"</c>, in the same run (latency at a
-/// fixed rate, interleaved; then throughput of a fixed number of calls at a fixed concurrency).</summary>
+/// fixed rate, interleaved; then throughput of a fixed number of calls at a fixed concurrency, in alternating rounds).
+/// A third pair samples every call but has no exporter: what making the spans costs, apart from sending them.</summary>
 public static class TracingBench
 {
+    private const int Rounds = 5;
+
     public static async Task<TracingResult> RunAsync(int requestsPerSecond, TimeSpan duration, int throughputCalls)
     {
-        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var receiver = await OtlpReceiver.StartAsync(keepSpans: false);
         await using var app = await BenchApp.StartAsync("unused");
+        await using var untraced = new BenchSidecars(configuration: Configuration("0", null));
+        await using var unexported = new BenchSidecars(configuration: Configuration("1", null));
         await using var traced = new BenchSidecars(configuration: Configuration("1", receiver.EndpointAddress));
-        await using var untraced = new BenchSidecars(configuration: Configuration("0", receiver.EndpointAddress));
-        await traced.StartAsync("echo", app.Port);
-        var tracedCaller = await traced.StartAsync("caller", null);
-        await untraced.StartAsync("echo", app.Port);
-        var untracedCaller = await untraced.StartAsync("caller", null);
+        var callers = new List<Uri>();
+        foreach (var pair in new[] { untraced, unexported, traced })
+        {
+            await pair.StartAsync("echo", app.Port);
+            callers.Add(new Uri((await pair.StartAsync("caller", null)).HttpEndpoint, "/v1.0/invoke/echo/method/echo"));
+        }
+
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 });
         var body = new byte[1024];
-        var on = new Uri(tracedCaller.HttpEndpoint, "/v1.0/invoke/echo/method/echo");
-        var off = new Uri(untracedCaller.HttpEndpoint, "/v1.0/invoke/echo/method/echo");
 
         async Task Call(Uri uri)
         {
@@ -33,14 +38,26 @@ public static class TracingBench
             }
         }
 
-        await FixedRateLoad.RunAsync(2 * requestsPerSecond, TimeSpan.FromSeconds(3), () => Call(off), () => Call(on));
-        var latency = await FixedRateLoad.RunAsync(2 * requestsPerSecond, duration, () => Call(off), () => Call(on));
-        var offPerSecond = await ThroughputAsync(() => Call(off), throughputCalls);
-        var onPerSecond = await ThroughputAsync(() => Call(on), throughputCalls);
-        return new TracingResult(requestsPerSecond, latency[0], latency[1], offPerSecond, onPerSecond, receiver.Spans.Count);
+        var kinds = callers.Select(uri => (Func<Task>)(() => Call(uri))).ToArray();
+        await FixedRateLoad.RunAsync(kinds.Length * requestsPerSecond, TimeSpan.FromSeconds(3), kinds);
+        var latency = await FixedRateLoad.RunAsync(kinds.Length * requestsPerSecond, duration, kinds);
+
+        // Rounds in turn, so that neither side has the machine's quieter moments to itself.
+        var callsPerRound = throughputCalls / Rounds;
+        var elapsed = new TimeSpan[kinds.Length];
+        for (var round = 0; round < Rounds; round++)
+        {
+            for (var kind = 0; kind < kinds.Length; kind++)
+            {
+                elapsed[kind] += await ThroughputAsync(kinds[kind], callsPerRound);
+            }
+        }
+
+        var perSecond = elapsed.Select(e => callsPerRound * Rounds / e.TotalSeconds).ToArray();
+        return new TracingResult(requestsPerSecond, latency[0], latency[1], latency[2], perSecond[0], perSecond[1], perSecond[2], receiver.SpanCount);
     }
 
-    private static async Task<double> ThroughputAsync(Func<Task> call, int calls)
+    private static async Task<TimeSpan> ThroughputAsync(Func<Task> call, int calls)
     {
         const int Concurrency = 32;
         var remaining = calls;
@@ -52,10 +69,10 @@ public static class TracingBench
                 await call();
             }
         }));
-        return calls / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return Stopwatch.GetElapsedTime(started);
     }
 
-    private static string Configuration(string rate, string endpoint) => $"""
+    private static string Configuration(string rate, string? endpoint) => $"""
         apiVersion: dapr.io/v1alpha1
         kind: Configuration
         metadata:
@@ -63,20 +80,24 @@ public static class TracingBench
         spec:
           tracing:
             samplingRate: "{rate}"
+        """ + (endpoint is null ? "" : $"""
+
             otel:
               endpointAddress: "{endpoint}"
               protocol: http
               isSecure: false
-        """;
+        """);
 }
 
 /// <summary>The "Tracing" section: invocation, and whole orders off (the order section's run) and on.</summary>
 public sealed record TracingCost(TracingResult Invocation, OrderFlowResult OrdersOff, OrderFlowResult OrdersOn);
 
-public sealed record TracingResult(int RequestsPerSecond, Percentiles Off, Percentiles On, double OffPerSecond, double OnPerSecond, int SpansReceived)
+public sealed record TracingResult(
+    int RequestsPerSecond, Percentiles Off, Percentiles SpansOnly, Percentiles On, double OffPerSecond, double SpansOnlyPerSecond, double OnPerSecond, int SpansReceived)
 {
     public override string ToString() =>
         $"tracing at samplingRate \"1\" (to an OTLP receiver) vs \"0\", invoke through two sidecars at {RequestsPerSecond}/s: " +
         $"p50 {Off.P50:0.00} → {On.P50:0.00} ms (+{On.P50 - Off.P50:0.00}), p99 {Off.P99:0.00} → {On.P99:0.00} ms; " +
-        $"throughput {OffPerSecond:0}/s → {OnPerSecond:0}/s ({(OnPerSecond / OffPerSecond - 1) * 100:+0.0;-0.0}%); {SpansReceived} spans received";
+        $"throughput {OffPerSecond:0}/s → {OnPerSecond:0}/s ({(OnPerSecond / OffPerSecond - 1) * 100:+0.0;-0.0}%), " +
+        $"{SpansOnlyPerSecond:0}/s with spans made but not exported; {SpansReceived} spans received";
 }

@@ -63,7 +63,8 @@ public sealed partial class DashboardBrowserTests
                 async () =>
                 {
                     await page.ReloadAsync();
-                    await Assertions.Expect(page.GetByText(SpanName()).First).ToBeVisibleAsync(new() { Timeout = DeadlineMs });
+                    // The span rows render a moment after the trace's header: read the page once ordering's own are in.
+                    await Assertions.Expect(page.GetByText(AppResource()).First).ToBeVisibleAsync(new() { Timeout = DeadlineMs });
                     return await page.Locator("body").InnerTextAsync();
                 },
                 // Each span row names its resource on a line of its own: a sidecar's spans carry the app id (as daprd's
@@ -109,4 +110,8 @@ public sealed partial class DashboardBrowserTests
 
     [GeneratedRegex(@"POST /orders")]
     private static partial Regex SpanName();
+
+    /// <summary>The resource of a span row of the ordering app's own (its app id and instance).</summary>
+    [GeneratedRegex(@"^ordering-[0-9a-f]{8}$")]
+    private static partial Regex AppResource();
 }

@@ -27,9 +27,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly bool _keepSpans;
     private int _requests;
+    private int _spanCount;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private OtlpReceiver(WebApplication app, bool keepSpans) => (_app, _keepSpans) = (app, keepSpans);
 
     public int Port { get; private set; }
 
@@ -44,7 +46,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedSpan> Spans => [.. _spans];
 
-    public static async Task<OtlpReceiver> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>How many spans arrived, kept or not.</summary>
+    public int SpanCount => Volatile.Read(ref _spanCount);
+
+    public static Task<OtlpReceiver> StartAsync(CancellationToken cancellationToken = default) => StartAsync(keepSpans: true, cancellationToken);
+
+    /// <summary>Starts the receiver; with <paramref name="keepSpans"/> false it decodes and counts spans but keeps none
+    /// (a benchmark's long run, whose measure a growing heap would skew).</summary>
+    public static async Task<OtlpReceiver> StartAsync(bool keepSpans, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -59,7 +68,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
+        var receiver = new OtlpReceiver(app, keepSpans);
         app.MapPost("/opentelemetry.proto.collector.{signal}.v1.{service}/Export", async (HttpContext http, string signal) =>
         {
             using var body = new MemoryStream();
@@ -69,10 +78,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
                 Interlocked.Increment(ref receiver._requests);
                 foreach (var message in GrpcMessages(body.ToArray()))
                 {
-                    foreach (var span in OtlpTraceDecoder.Decode(message))
-                    {
-                        receiver._spans.Enqueue(span);
-                    }
+                    receiver.Receive(OtlpTraceDecoder.Decode(message));
                 }
             }
 
@@ -86,10 +92,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body, http.RequestAborted);
             Interlocked.Increment(ref receiver._requests);
-            foreach (var span in OtlpTraceDecoder.Decode(body.ToArray()))
-            {
-                receiver._spans.Enqueue(span);
-            }
+            receiver.Receive(OtlpTraceDecoder.Decode(body.ToArray()));
 
             http.Response.ContentType = "application/x-protobuf";
         });
@@ -98,6 +101,18 @@ public sealed class OtlpReceiver : IAsyncDisposable
         receiver.GrpcPort = ((IPEndPoint)grpc!.EndPoint).Port;
         receiver.Port = ports.Single(p => p != receiver.GrpcPort);
         return receiver;
+    }
+
+    private void Receive(IEnumerable<ReceivedSpan> spans)
+    {
+        foreach (var span in spans)
+        {
+            Interlocked.Increment(ref _spanCount);
+            if (_keepSpans)
+            {
+                _spans.Enqueue(span);
+            }
+        }
     }
 
     /// <summary>The messages of a gRPC request body: each is a compression flag (always 0 here), a big-endian length and
