@@ -53,7 +53,7 @@ public static class WorkflowsApi
         var input = await ReadTextAsync(request, ct);
         try
         {
-            await engine.StartInstanceAsync(new CreateInstanceRequest { InstanceId = id, Name = workflowName, Input = input }, waitForStart: false, ct);
+            await engine.StartInstanceAsync(new CreateInstanceRequest { InstanceId = id, Name = workflowName, Input = input }, viaGrpc: false, ct);
         }
         catch (WorkflowException e)
         {

@@ -41,6 +41,10 @@ public sealed partial class WorkflowEngine
         /// client sent.</summary>
         public Dapr.DurableTask.Protobuf.TraceContext? ParentTraceContext => span is null ? requested : WorkflowSpans.ContextOf(span);
 
+        /// <summary>The start was refused: durabletask's client (daprd's HTTP API) marks its span Error; its gRPC
+        /// executor (the gRPC API) leaves the span as it is.</summary>
+        public void Refused(string reason) => span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
+
         public void Dispose()
         {
             if (span is not null)

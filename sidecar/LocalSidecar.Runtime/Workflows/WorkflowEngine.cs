@@ -224,13 +224,33 @@ public sealed partial class WorkflowEngine : IDisposable
     public int ResumedAtStart { get; private set; }
 
 
-    /// <summary>Creates the instance; with <paramref name="waitForStart"/> (the gRPC API) waits, as daprd does, until a
-    /// worker has run its first turn unless it has a start time.</summary>
-    public async Task<string> StartInstanceAsync(CreateInstanceRequest request, bool waitForStart, CancellationToken cancellationToken)
+    /// <summary>Creates the instance. <paramref name="viaGrpc"/>: as durabletask's gRPC executor does for daprd's gRPC
+    /// API, it waits until a worker has run the first turn (unless the start has a time); else as its client does for
+    /// the HTTP API, it returns at once and marks its <c>create_orchestration</c> span Error if the start is refused.</summary>
+    public async Task<string> StartInstanceAsync(CreateInstanceRequest request, bool viaGrpc, CancellationToken cancellationToken)
     {
         var id = request.InstanceId is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
         using var create = TraceCreate(request, id);
-        await RecordOperationAsync("create_workflow", () => WithInstanceAsync(id, async (instance, _) =>
+        try
+        {
+            await CreateAsync(request, id, create.ParentTraceContext, cancellationToken);
+        }
+        catch (Exception e) when (!viaGrpc)
+        {
+            create.Refused(e.Message);
+            throw;
+        }
+
+        if (viaGrpc && request.ScheduledStartTimestamp is null)
+        {
+            await WaitAsync(id, status => status != OrchestrationStatus.Pending, false, cancellationToken);
+        }
+
+        return id;
+    }
+
+    private Task CreateAsync(CreateInstanceRequest request, string id, Dapr.DurableTask.Protobuf.TraceContext? parentTraceContext, CancellationToken cancellationToken) =>
+        RecordOperationAsync("create_workflow", () => WithInstanceAsync(id, async (instance, _) =>
         {
             if (instance.Exists && !instance.IsCompleted)
             {
@@ -244,18 +264,10 @@ public sealed partial class WorkflowEngine : IDisposable
 
             var started = StartEvent(id, request.Name, request.Version, request.Input);
             started.ExecutionStarted.ScheduledStartTimestamp = request.ScheduledStartTimestamp;
-            started.ExecutionStarted.ParentTraceContext = create.ParentTraceContext;
+            started.ExecutionStarted.ParentTraceContext = parentTraceContext;
             started.ExecutionStarted.Tags.Add(request.Tags);
             await AddToInboxAsync(instance, started);
         }, cancellationToken));
-
-        if (waitForStart && request.ScheduledStartTimestamp is null)
-        {
-            await WaitAsync(id, status => status != OrchestrationStatus.Pending, false, cancellationToken);
-        }
-
-        return id;
-    }
 
     public Task<GetInstanceResponse> GetInstanceAsync(string id, bool withPayloads, CancellationToken cancellationToken) =>
         WithInstanceAsync(id, (instance, _) => Task.FromResult(Describe(instance, withPayloads)), cancellationToken);

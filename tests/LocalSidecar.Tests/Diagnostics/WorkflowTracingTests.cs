@@ -150,6 +150,41 @@ public sealed class WorkflowTracingTests
     }
 
     [Fact]
+    public async Task A_start_refused_over_http_marks_its_create_orchestration_span_error_and_one_refused_over_grpc_does_not()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
+        var sidecar = await system.StartAsync("traced-workflows", null);
+        var instanceId = $"refused-{Guid.NewGuid():N}";
+        var start = new Uri(sidecar.HttpEndpoint, $"/v1.0/workflows/dapr/{nameof(TracedWorkflow)}/start?instanceID={instanceId}");
+
+        // No worker is connected: the first start stays pending, so both later ones find it running.
+        using var http = new HttpClient();
+        using (var first = await http.PostAsync(start, null, Ct))
+        {
+            Assert.True(first.IsSuccessStatusCode, $"the first start answered {(int)first.StatusCode}");
+        }
+
+        using (var again = await http.PostAsync(start, null, Ct))
+        {
+            Assert.False(again.IsSuccessStatusCode, "a second start of a running instance was accepted over http");
+        }
+
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.GrpcEndpoint);
+        var grpc = new Dapr.DurableTask.Protobuf.TaskHubSidecarService.TaskHubSidecarServiceClient(channel);
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () =>
+            await grpc.StartInstanceAsync(new Dapr.DurableTask.Protobuf.CreateInstanceRequest { InstanceId = instanceId, Name = nameof(TracedWorkflow) }, cancellationToken: Ct));
+        TracingSidecars.Flush(sidecar);
+
+        var creates = (await TracingSidecars.SpansAsync(receiver, s => s.Count(x => x.Name == "create_orchestration||TracedWorkflow") == 3, "three create_orchestration spans received"))
+            .Where(s => s.Name == "create_orchestration||TracedWorkflow")
+            .ToList();
+        Assert.All(creates, s => Assert.Equal(instanceId, s.Attributes["durabletask.task.instance_id"]));
+        // OTLP's status codes: 0 unset, 2 error. The spans arrive in the order they ended.
+        Assert.Equal([0, 2, 0], creates.Select(s => s.StatusCode));
+    }
+
+    [Fact]
     public async Task With_sampling_rate_zero_the_engine_sends_no_spans_and_the_activity_still_runs()
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);

@@ -15,7 +15,7 @@ public sealed class WorkflowGrpcService(WorkflowEngine engine, SidecarContext si
     public Task<Empty> Hello(Empty request, ServerCallContext context) => Task.FromResult(new Empty());
 
     public Task<CreateInstanceResponse> StartInstance(CreateInstanceRequest request, ServerCallContext context) =>
-        Run(async () => new CreateInstanceResponse { InstanceId = await engine.StartInstanceAsync(request, waitForStart: true, context.CancellationToken) });
+        Run(async () => new CreateInstanceResponse { InstanceId = await engine.StartInstanceAsync(request, viaGrpc: true, context.CancellationToken) });
 
     public Task<GetInstanceResponse> GetInstance(GetInstanceRequest request, ServerCallContext context) =>
         Run(() => engine.GetInstanceAsync(request.InstanceId, request.GetInputsAndOutputs, context.CancellationToken));
