@@ -78,8 +78,8 @@ public static class Report
             ## Tracing (samplingRate "1" beside "0")
 
             Service invocation through two sidecars, {i.RequestsPerSecond} req/s each, off and on interleaved; then throughput in
-            alternating rounds. Tracing on exports every span over OTLP/HTTP to a receiver in the bench's process, which decodes
-            and counts them ({i.SpansReceived} spans received); "spans only" samples every call but has no exporter:
+            alternating rounds. Tracing on exports every span over OTLP/HTTP to a receiver in the bench's process, which only
+            counts them ({i.SpansReceived} spans received); "spans only" samples every call but has no exporter:
 
             | measure | tracing off | spans only | tracing on | cost |
             |---|---|---|---|---|
