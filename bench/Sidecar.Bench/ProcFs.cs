@@ -30,19 +30,8 @@ public static class ProcFs
         return result;
     }
 
-    public static int? TryParentOf(int pid)
-    {
-        try
-        {
-            // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    private static int? TryParentOf(int pid) =>
+        StatFields(pid) is { } fields ? int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) : null;
 
     public static string Describe(int pid)
     {
@@ -51,21 +40,12 @@ public static class ProcFs
         return name is "dotnet" or "python3" && args.Length > 1 ? $"{name} {Path.GetFileName(args[1])}" : name;
     }
 
-    /// <summary>User and system CPU seconds the process has used so far; 0 once it is gone.</summary>
-    public static double CpuSeconds(int pid)
-    {
-        try
-        {
-            // Fields 14 and 15 (utime, stime), in clock ticks of 1/100 s; counted from the field after the comm.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    /// <summary>User and system CPU seconds the process has used so far (fields 14 and 15 of its stat, in ticks of
+    /// 1/100 s); 0 once it is gone.</summary>
+    public static double CpuSeconds(int pid) =>
+        StatFields(pid) is { } fields
+            ? (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0
+            : 0;
 
     /// <summary>CPU seconds used so far by <paramref name="root"/> and its descendants, and by those of them whose
     /// command line contains <paramref name="marker"/>.</summary>
@@ -83,6 +63,21 @@ public static class ProcFs
         }
 
         return (all, marked);
+    }
+
+    /// <summary>The fields of /proc/&lt;pid&gt;/stat after the command name, from the state on (the name may hold spaces,
+    /// so they are read after the last ')'); null once the process is gone.</summary>
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string CommandLine(int pid)

@@ -6,10 +6,12 @@ namespace Sidecar.Bench;
 /// <summary>Writes the figures, each next to the baseline it is measured against.</summary>
 public static class Report
 {
+    /// <summary>A difference in ms with its sign; one that rounds to nothing is 0.000.</summary>
+    private static string Delta(double v) => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+
     public static string Markdown(InvocationResult inv, PubSubResult ps, TransportResult transport, WorkflowResult workflows, ActorResult act, MemoryResult mem, FootprintResult footprint, OrderFlowResult orders, TracingCost tracing)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
-        string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
         return $"""
             # Local sidecar benchmarks
@@ -70,7 +72,6 @@ public static class Report
     public static string Tracing(TracingCost t)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
-        string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         string Pct(double on, double off) => ((on / off - 1) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
         var i = t.Invocation;
         var (off, on) = (t.OrdersOff, t.OrdersOn);
@@ -109,7 +110,6 @@ public static class Report
         string Row(string what, (double P50, double P99) http, (double P50, double P99) grpc) =>
             $"| {what} | {Ms(http.P50)} | {Ms(http.P99)} | {Ms(grpc.P50)} | {Ms(grpc.P99)} | {X(grpc.P50 / http.P50)}× | {X(grpc.P99 / http.P99)}× |";
         (double, double) P(Percentiles p) => (p.P50, p.P99);
-        string Delta(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         return $"""
             ## gRPC vs HTTP API (one sidecar, `state.in-memory`, `pubsub.in-memory`; gRPC through Dapr.Client, HTTP with HttpClient)
 
