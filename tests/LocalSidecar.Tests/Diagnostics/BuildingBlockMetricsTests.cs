@@ -6,8 +6,6 @@ using Dapr.Workflow;
 using LocalSidecar.Hosting;
 using LocalSidecar.Logging;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Sidecart.Testing;
 using Sidecart.Testing.Telemetry;
@@ -157,26 +155,15 @@ public sealed class BuildingBlockMetricsTests
         await using var system = System();
         await system.WriteInMemoryComponentsAsync();
         var sidecar = await system.StartAsync("flows", null);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
-        builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
-        builder.Configuration["DAPR_API_TOKEN"] = "";
-        builder.Services.AddDaprWorkflow(options =>
+        await using (var worker = await WorkflowWorker.StartAsync(sidecar, options =>
         {
             options.RegisterWorkflow<ShoutTwiceWorkflow>();
             options.RegisterWorkflow<DoomedWorkflow>();
             options.RegisterActivity<ShoutActivity>();
             options.RegisterActivity<FailActivity>();
-        });
-        using var worker = builder.Build();
-        await worker.StartAsync(Ct);
-        try
+        }))
         {
             using var http = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
-            await Eventually.UntilAsync(async () => JsonDocument.Parse(await http.GetStringAsync("/v1.0/metadata", Ct)).RootElement,
-                m => m.TryGetProperty("workflows", out var w) && w.GetProperty("connectedWorkers").GetInt32() >= 1, "the worker to connect", Patience, Poll);
-
             Assert.Equal("\"HI!!\"", await RunAsync(http, nameof(ShoutTwiceWorkflow), "shout-1", "COMPLETED"));
             await RunAsync(http, nameof(DoomedWorkflow), "doomed-1", "FAILED");
             using (var raise = await http.PostAsJsonAsync("/v1.0/workflows/dapr/shout-1/raiseEvent/late", "x", Ct))
@@ -188,10 +175,6 @@ public sealed class BuildingBlockMetricsTests
             {
                 Assert.Equal(HttpStatusCode.Accepted, purge.StatusCode);
             }
-        }
-        finally
-        {
-            await worker.StopAsync(CancellationToken.None);
         }
 
         var metrics = await MetricsAsync(sidecar);

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Dapr.Workflow;
 using LocalSidecar.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Sidecart.Testing;
 using Sidecart.Testing.Telemetry;
 
@@ -27,7 +23,7 @@ public sealed class WorkflowTracingTests
         await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("traced-workflows", null);
         var calleeSidecar = await system.StartAsync("callee", callee.Port);
-        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var worker = system.Track(await StartWorkerAsync(sidecar));
         var instanceId = $"traced-{Guid.NewGuid():N}";
 
         // The app schedules the workflow while it handles a request of the caller's trace: the SDK sends that span as
@@ -90,7 +86,7 @@ public sealed class WorkflowTracingTests
         await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("traced-workflows", null);
         await system.StartAsync("callee", callee.Port);
-        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var worker = system.Track(await StartWorkerAsync(sidecar));
         var instanceId = $"traced-{Guid.NewGuid():N}";
 
         using var http = new HttpClient();
@@ -127,7 +123,7 @@ public sealed class WorkflowTracingTests
         await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
         var sidecar = await system.StartAsync("traced-workflows", null);
         await system.StartAsync("callee", callee.Port);
-        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var worker = system.Track(await StartWorkerAsync(sidecar));
         var instanceId = $"parent-{Guid.NewGuid():N}";
 
         using (StartCallerSpan())
@@ -192,7 +188,7 @@ public sealed class WorkflowTracingTests
         await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress, rate: "0");
         var sidecar = await system.StartAsync("traced-workflows", null);
         var calleeSidecar = await system.StartAsync("callee", callee.Port);
-        var worker = system.Track(await WorkflowWorker.StartAsync(sidecar));
+        var worker = system.Track(await StartWorkerAsync(sidecar));
         var instanceId = $"untraced-{Guid.NewGuid():N}";
 
         await worker.Client.ScheduleNewWorkflowAsync(nameof(TracedWorkflow), instanceId, new Uri(sidecar.HttpEndpoint, "/v1.0/invoke/callee/method/hello").ToString(), startTime: null, Ct);
@@ -205,6 +201,13 @@ public sealed class WorkflowTracingTests
         Assert.Equal(0, receiver.Requests);
     }
 
+    private static Task<WorkflowWorker> StartWorkerAsync(Sidecar sidecar) => WorkflowWorker.StartAsync(sidecar, options =>
+    {
+        options.RegisterWorkflow<TracedWorkflow>();
+        options.RegisterWorkflow<ParentTracedWorkflow>();
+        options.RegisterActivity<InvokeCalleeActivity>();
+    });
+
     /// <summary>The span of the app's own request handling, in the caller's trace, as ASP.NET Core would make it.</summary>
     private static Activity StartCallerSpan()
     {
@@ -212,40 +215,5 @@ public sealed class WorkflowTracingTests
         span.SetParentId(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(CallerSpan), ActivityTraceFlags.Recorded);
         span.ActivityTraceFlags = ActivityTraceFlags.Recorded;
         return span.Start();
-    }
-
-    /// <summary>The app's side: a host with Dapr.Workflow's worker (AddDaprWorkflow) pointed at one sidecar.</summary>
-    private sealed class WorkflowWorker(IHost host) : IAsyncDisposable
-    {
-        public DaprWorkflowClient Client => host.Services.GetRequiredService<DaprWorkflowClient>();
-
-        public static async Task<WorkflowWorker> StartAsync(Sidecar sidecar)
-        {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
-            builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
-            builder.Configuration["DAPR_API_TOKEN"] = "";
-            builder.Services.AddDaprWorkflow(options =>
-            {
-                options.RegisterWorkflow<TracedWorkflow>();
-                options.RegisterWorkflow<ParentTracedWorkflow>();
-                options.RegisterActivity<InvokeCalleeActivity>();
-            });
-            var host = builder.Build();
-            await host.StartAsync(Ct);
-            var worker = new WorkflowWorker(host);
-            using var http = new HttpClient { BaseAddress = sidecar.HttpEndpoint };
-            await Eventually.UntilAsync(
-                async () => JsonNode.Parse(await http.GetStringAsync("/v1.0/metadata", Ct))?["workflows"]?["connectedWorkers"]?.GetValue<int>() ?? 0,
-                workers => workers >= 1, "the workflow worker connected", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
-            return worker;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-        }
     }
 }
