@@ -119,6 +119,11 @@ public sealed class SqliteStateStoreTests : IDisposable
         Assert.Null(await store.GetAsync("created", NoMetadata, CancellationToken.None));
         Assert.NotNull(await store.GetAsync("doomed", NoMetadata, CancellationToken.None));
         Assert.Equal("1", Encoding.UTF8.GetString((await store.GetAsync("existing", NoMetadata, CancellationToken.None))!.Value));
+
+        // The failed transaction was rolled back on the connection the store keeps for writing, so the next one commits.
+        await store.TransactAsync([Upsert("existing", "3"), Upsert("created", "2")], NoMetadata, CancellationToken.None);
+        Assert.Equal("3", Encoding.UTF8.GetString((await store.GetAsync("existing", NoMetadata, CancellationToken.None))!.Value));
+        Assert.NotNull(await store.GetAsync("created", NoMetadata, CancellationToken.None));
     }
 
     [Fact]
@@ -208,11 +213,9 @@ public sealed class SqliteStateStoreTests : IDisposable
     public async Task Connections_commit_with_synchronous_normal_in_wal_mode_and_full_with_the_rollback_journal(string disableWal, long expected)
     {
         await using var store = await OpenAsync(new() { ["disableWAL"] = disableWal });
-        await using var connection = await store.OpenAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous;";
+        await store.SetAsync(Upsert("k", "1"), CancellationToken.None);
 
-        Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal((expected, expected), await store.PragmaAsync("synchronous", CancellationToken.None));
     }
 
     [Fact]

@@ -25,6 +25,10 @@ public sealed class SqliteLayout(string table, string metadataTable, string data
             ? exact
             : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
+    /// <summary>The condition under which a row is live; daprd compares its text timestamps with the current second
+    /// (<c>CURRENT_TIMESTAMP</c>), here the parameter <c>$now</c>.</summary>
+    public const string NotExpired = "(expiration_time IS NULL OR expiration_time > $now)";
+
     public static string Encode(byte[] value, bool isBinary) => isBinary ? Convert.ToBase64String(value) : Encoding.UTF8.GetString(value);
 
     public static byte[] Decode(string value, bool isBinary) => isBinary ? Convert.FromBase64String(value) : Encoding.UTF8.GetBytes(value);

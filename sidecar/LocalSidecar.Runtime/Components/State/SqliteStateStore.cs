@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
@@ -11,8 +11,9 @@ namespace LocalSidecar.Components.State;
 /// WAL mode commits use <c>synchronous = NORMAL</c>, so a committed write survives a crash of the process, while an OS
 /// crash or power loss can lose the last ones. Every write runs in an immediate (write-locked) transaction that
 /// checks ETags and writes together, so concurrent writers never lose an update; instances of one file in one
-/// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). Expired rows read
-/// as missing and are deleted every <c>cleanupInterval</c>.</summary>
+/// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). The writer and the
+/// readers keep their connections and prepared statements (<see cref="SqliteSession"/>). Expired rows read as missing
+/// and are deleted every <c>cleanupInterval</c>.</summary>
 [ComponentType("state.sqlite")]
 public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyListingStateStore
 {
@@ -28,6 +29,8 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
     private TimeSpan _busyTimeout;
     private bool _wal;
     private Task _cleanup = Task.CompletedTask;
+    private SqliteSession? _writer;
+    private readonly ConcurrentBag<SqliteSession> _idleReaders = [];
 
     public StateStoreSettings Settings { get; private set; } = StateStoreSettings.Default;
 
@@ -59,9 +62,9 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         await WriteGate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, _wal ? "PRAGMA journal_mode = WAL;" : "PRAGMA journal_mode = DELETE;", cancellationToken);
-            await new SqliteLayout(_table, _metadataTable, DatabasePath).EnsureAsync(connection, cancellationToken);
+            var writer = await WriterAsync(cancellationToken);
+            await ExecuteAsync(writer.Connection, _wal ? "PRAGMA journal_mode = WAL;" : "PRAGMA journal_mode = DELETE;", cancellationToken);
+            await new SqliteLayout(_table, _metadataTable, DatabasePath).EnsureAsync(writer.Connection, cancellationToken);
         }
         catch (SqliteLayoutException e)
         {
@@ -81,33 +84,25 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
     public async Task<StateItem?> GetAsync(string key, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
-        await using var connection = await OpenAsync(timeout.Token);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""SELECT value, is_binary, etag, expiration_time FROM "{_table}" WHERE key = $key AND {NotExpired};""";
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
-        await using var reader = await command.ExecuteReaderAsync(timeout.Token);
-        if (!await reader.ReadAsync(timeout.Token))
-        {
-            return null;
-        }
-
-        var expiresAt = reader.IsDBNull(3) ? (DateTimeOffset?)null : SqliteLayout.ParseTimestamp(reader.GetString(3));
-        return StateItem.Create(SqliteLayout.Decode(reader.GetString(0), reader.GetBoolean(1)), reader.GetString(2), expiresAt);
+        return await ReadAsync(reader => reader.GetAsync(key, _time.GetUtcNow(), timeout.Token), timeout.Token);
     }
 
     public async Task<IReadOnlyList<string>> KeysWithPrefixAsync(string prefix, CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
-        await using var connection = await OpenAsync(timeout.Token);
+        return await ReadAsync(reader => KeysWithPrefixAsync(reader.Connection, prefix, timeout.Token), timeout.Token);
+    }
+
+    private async Task<IReadOnlyList<string>> KeysWithPrefixAsync(SqliteConnection connection, string prefix, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         // substr rather than LIKE: a key may hold % or _, which LIKE would read as wildcards.
         command.CommandText = $"""SELECT key FROM "{_table}" WHERE substr(key, 1, length($prefix)) = $prefix AND {NotExpired} ORDER BY key;""";
         command.Parameters.AddWithValue("$prefix", prefix);
         command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
-        await using var reader = await command.ExecuteReaderAsync(timeout.Token);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = new List<string>();
-        while (await reader.ReadAsync(timeout.Token))
+        while (await reader.ReadAsync(cancellationToken))
         {
             keys.Add(reader.GetString(0));
         }
@@ -129,8 +124,8 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         await WriteGate.WaitAsync(timeout.Token);
         try
         {
-            await using var connection = await OpenAsync(timeout.Token);
-            await using var command = connection.CreateCommand();
+            var writer = await WriterAsync(timeout.Token);
+            await using var command = writer.Connection.CreateCommand();
             command.CommandText = $"""DELETE FROM "{_table}" WHERE expiration_time IS NOT NULL AND expiration_time <= $now;""";
             command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
             var deleted = await command.ExecuteNonQueryAsync(timeout.Token);
@@ -148,6 +143,16 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
     {
         await _stopping.CancelAsync();
         await _cleanup;
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
+        while (_idleReaders.TryTake(out var reader))
+        {
+            await reader.DisposeAsync();
+        }
+
         if (_connectionString.Length > 0)
         {
             // Pooled connections keep the file (and its WAL) open; release them so the file can be moved or deleted.
@@ -164,30 +169,35 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         await WriteGate.WaitAsync(timeout.Token);
         try
         {
-            await using var connection = await OpenAsync(timeout.Token);
-
-            // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes could fail
-            // with SQLITE_BUSY (without waiting) when another process wrote in between.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var now = _time.GetUtcNow();
-            await using var rows = new SqliteRowWriter(connection, transaction, _table, now);
-            foreach (var write in writes)
+            var writer = await WriterAsync(timeout.Token);
+            try
             {
-                if (write.NeedsCurrentETag)
+                await writer.BeginImmediateAsync(timeout.Token);
+                var now = _time.GetUtcNow();
+                foreach (var write in writes)
                 {
-                    write.EnsureApplicableTo(await CurrentETagAsync(connection, transaction, write.Key, now, timeout.Token));
-                }
-                if (write is StateUpsert upsert)
-                {
-                    await rows.UpsertAsync(upsert, timeout.Token);
-                }
-                else
-                {
-                    await rows.DeleteAsync(write.Key, timeout.Token);
-                }
-            }
+                    if (write.NeedsCurrentETag)
+                    {
+                        write.EnsureApplicableTo(await writer.CurrentETagAsync(write.Key, now, timeout.Token));
+                    }
 
-            await transaction.CommitAsync(timeout.Token);
+                    if (write is StateUpsert upsert)
+                    {
+                        await writer.UpsertAsync(upsert, now, timeout.Token);
+                    }
+                    else
+                    {
+                        await writer.DeleteAsync(write.Key, timeout.Token);
+                    }
+                }
+
+                await writer.CommitAsync(timeout.Token);
+            }
+            catch
+            {
+                await AbandonTransactionAsync(writer);
+                throw;
+            }
         }
         finally
         {
@@ -195,45 +205,71 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         }
     }
 
-    private async Task<string?> CurrentETagAsync(SqliteConnection connection, SqliteTransaction transaction, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Rolls back what a failed write left open; a connection that cannot even do that is closed, and the next
+    /// write opens a new one.</summary>
+    private async Task AbandonTransactionAsync(SqliteSession writer)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""SELECT etag FROM "{_table}" WHERE key = $key AND {NotExpired};""";
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(now));
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    /// <summary>The pooled SQLite connections that already run with this store's pragmas.</summary>
-    private readonly ConditionalWeakTable<object, object> _configuredConnections = new();
-
-    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            if (!_configuredConnections.TryAdd(connection.Handle!, true))
+            if (writer.InTransaction)
             {
-                return connection;
+                writer.Rollback();
             }
+        }
+        catch (SqliteException)
+        {
+            _writer = null;
+            await writer.DisposeAsync();
+        }
+    }
 
-            // Both pragmas are per connection (a pooled one keeps them), in one round trip. busy_timeout: how long SQLite itself waits for another
-            // connection's lock. synchronous = NORMAL is SQLite's recommended setting in WAL mode: commits no longer
-            // wait for an fsync of the WAL (the largest part of a write's time, and of its tail under load); the WAL is
-            // synced at checkpoints. The database stays consistent; an OS crash or power loss (not a crash of this
-            // process) can lose the last transactions before the checkpoint. The rollback journal (disableWAL) keeps FULL.
-            var pragmas = $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds};" + (_wal ? " PRAGMA synchronous = NORMAL;" : "");
-            await ExecuteAsync(connection, pragmas, cancellationToken);
+    /// <summary>A pragma's value on the writer's connection and on a reader's.</summary>
+    internal async Task<(long Writer, long Reader)> PragmaAsync(string name, CancellationToken cancellationToken)
+    {
+        await WriteGate.WaitAsync(cancellationToken);
+        long writer;
+        try
+        {
+            writer = await PragmaAsync((await WriterAsync(cancellationToken)).Connection, name, cancellationToken);
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
 
-            return connection;
+        return (writer, await ReadAsync(reader => PragmaAsync(reader.Connection, name, cancellationToken), cancellationToken));
+    }
+
+    private static async Task<long> PragmaAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The writer's session, opened on first use; used only while holding <see cref="WriteGate"/>.</summary>
+    private async Task<SqliteSession> WriterAsync(CancellationToken cancellationToken) =>
+        _writer ??= await SqliteSession.OpenAsync(_connectionString, _table, _busyTimeout, _wal, cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on an idle reader (a new one when none is idle) and gives it back; a reader
+    /// whose read failed is closed rather than given back.</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteSession, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var reader = _idleReaders.TryTake(out var idle) ? idle
+            : await SqliteSession.OpenAsync(_connectionString, _table, _busyTimeout, _wal, cancellationToken);
+        T result;
+        try
+        {
+            result = await read(reader);
         }
         catch
         {
-            await connection.DisposeAsync();
+            await reader.DisposeAsync();
             throw;
         }
+
+        _idleReaders.Add(reader);
+        return result;
     }
 
     private static Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
@@ -309,8 +345,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
             ? TimeSpan.FromSeconds(seconds)
             : context.Duration(name, fallback);
 
-    /// <summary>daprd compares its text timestamps with the current second (<c>CURRENT_TIMESTAMP</c>).</summary>
-    private const string NotExpired = "(expiration_time IS NULL OR expiration_time > $now)";
+    private const string NotExpired = SqliteLayout.NotExpired;
 
     private static string TableNameOf(ComponentContext context, string field, string fallback)
     {
