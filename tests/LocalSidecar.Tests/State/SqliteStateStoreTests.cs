@@ -106,6 +106,23 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_returns_to_its_caller_at_once_while_another_connection_holds_the_files_write_lock()
+    {
+        await using var store = await OpenAsync(new() { ["busyTimeout"] = "10s" });
+        await using var other = new SqliteConnection($"Data Source={store.DatabasePath}");
+        await other.OpenAsync(TestContext.Current.CancellationToken);
+        await using var holding = other.BeginTransaction(deferred: false);
+
+        // On the caller's thread, the write would wait in SQLite's busy handler before the call returned.
+        var write = store.SetAsync(Upsert("k", "1"), CancellationToken.None);
+        Assert.False(write.IsCompleted);
+
+        await holding.CommitAsync(TestContext.Current.CancellationToken);
+        await write;
+        Assert.NotNull(await store.GetAsync("k", NoMetadata, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_failing_transaction_changes_nothing()
     {
         await using var store = await OpenAsync();

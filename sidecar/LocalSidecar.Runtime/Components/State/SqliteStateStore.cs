@@ -11,8 +11,9 @@ namespace LocalSidecar.Components.State;
 /// WAL mode commits use <c>synchronous = NORMAL</c>, so a committed write survives a crash of the process, while an OS
 /// crash or power loss can lose the last ones. Every write runs in an immediate (write-locked) transaction that
 /// checks ETags and writes together, so concurrent writers never lose an update; instances of one file in one
-/// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). The writer and the
-/// readers keep their connections and prepared statements (<see cref="SqliteSession"/>). Expired rows read as missing
+/// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). Writes run on a thread
+/// of the store's own (<see cref="SqliteWriterThread"/>); the writer and the readers keep their connections and
+/// prepared statements (<see cref="SqliteSession"/>). Expired rows read as missing
 /// and are deleted every <c>cleanupInterval</c>.</summary>
 [ComponentType("state.sqlite")]
 public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyListingStateStore
@@ -30,6 +31,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
     private bool _wal;
     private Task _cleanup = Task.CompletedTask;
     private SqliteSession? _writer;
+    private readonly SqliteWriterThread _writerThread = new("sqlite writer");
     private readonly ConcurrentBag<SqliteSession> _idleReaders = [];
 
     public StateStoreSettings Settings { get; private set; } = StateStoreSettings.Default;
@@ -143,6 +145,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
     {
         await _stopping.CancelAsync();
         await _cleanup;
+        _writerThread.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
@@ -163,7 +166,10 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         _stopping.Dispose();
     }
 
-    private async Task WriteAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken)
+    private Task WriteAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken) =>
+        _writerThread.RunAsync(() => WriteNowAsync(writes, cancellationToken));
+
+    private async Task WriteNowAsync(IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
         await WriteGate.WaitAsync(timeout.Token);
