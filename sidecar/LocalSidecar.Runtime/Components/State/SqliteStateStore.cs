@@ -99,7 +99,7 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
     {
         await using var command = connection.CreateCommand();
         // substr rather than LIKE: a key may hold % or _, which LIKE would read as wildcards.
-        command.CommandText = $"""SELECT key FROM "{_table}" WHERE substr(key, 1, length($prefix)) = $prefix AND {NotExpired} ORDER BY key;""";
+        command.CommandText = $"""SELECT key FROM "{_table}" WHERE substr(key, 1, length($prefix)) = $prefix AND {SqliteLayout.NotExpired} ORDER BY key;""";
         command.Parameters.AddWithValue("$prefix", prefix);
         command.Parameters.AddWithValue("$now", SqliteLayout.Timestamp(_time.GetUtcNow()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -350,8 +350,6 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
         context.Optional(name) is { } text && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : context.Duration(name, fallback);
-
-    private const string NotExpired = SqliteLayout.NotExpired;
 
     private static string TableNameOf(ComponentContext context, string field, string fallback)
     {
