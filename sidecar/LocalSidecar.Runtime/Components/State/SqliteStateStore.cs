@@ -13,8 +13,8 @@ namespace LocalSidecar.Components.State;
 /// checks ETags and writes together, so concurrent writers never lose an update; instances of one file in one
 /// process take turns at an in-process gate before SQLite's lock (<see cref="SqliteWriteGate"/>). Writes run on a thread
 /// of the store's own (<see cref="SqliteWriterThread"/>); the writer and the readers keep their connections and
-/// prepared statements (<see cref="SqliteSession"/>). Expired rows read as missing
-/// and are deleted every <c>cleanupInterval</c>.</summary>
+/// prepared statements (<see cref="SqliteSession"/>). Expired rows read as missing and are deleted every
+/// <c>cleanupInterval</c>.</summary>
 [ComponentType("state.sqlite")]
 public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyListingStateStore
 {
@@ -255,14 +255,16 @@ public sealed partial class SqliteStateStore : ITransactionalStateStore, IKeyLis
 
     /// <summary>The writer's session, opened on first use; used only while holding <see cref="WriteGate"/>.</summary>
     private async Task<SqliteSession> WriterAsync(CancellationToken cancellationToken) =>
-        _writer ??= await SqliteSession.OpenAsync(_connectionString, _table, _busyTimeout, _wal, cancellationToken);
+        _writer ??= await OpenSessionAsync(cancellationToken);
+
+    private Task<SqliteSession> OpenSessionAsync(CancellationToken cancellationToken) =>
+        SqliteSession.OpenAsync(_connectionString, _table, _busyTimeout, _wal, cancellationToken);
 
     /// <summary>Runs <paramref name="read"/> on an idle reader (a new one when none is idle) and gives it back; a reader
     /// whose read failed is closed rather than given back.</summary>
     private async Task<T> ReadAsync<T>(Func<SqliteSession, Task<T>> read, CancellationToken cancellationToken)
     {
-        var reader = _idleReaders.TryTake(out var idle) ? idle
-            : await SqliteSession.OpenAsync(_connectionString, _table, _busyTimeout, _wal, cancellationToken);
+        var reader = _idleReaders.TryTake(out var idle) ? idle : await OpenSessionAsync(cancellationToken);
         T result;
         try
         {
