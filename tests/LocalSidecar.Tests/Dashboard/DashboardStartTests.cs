@@ -64,6 +64,23 @@ public sealed class DashboardStartTests : IDisposable
         Assert.Equal("service.instance.id=app", echo.ProcessEnvironment["OTEL_RESOURCE_ATTRIBUTES"]);
     }
 
+    [Fact]
+    public async Task The_dashboard_runs_at_the_lowest_cpu_priority_with_workstation_gc()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "the dashboard's package runs on Linux only");
+        var seen = Path.Combine(_folder.Path, "seen");
+        var executable = _folder.Write("Aspire.Dashboard", $"#!/bin/sh\necho \"$(nice) $DOTNET_gcServer\" > {seen}.tmp && mv {seen}.tmp {seen}\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        await using var runner = await StartAsync(FreePorts() with { ExecutablePath = executable });
+
+        await _output.WaitForAsync(l => l.StartsWith("== RUNNER == dashboard: exited with code 0", StringComparison.Ordinal));
+        Assert.Equal("19 0", (await File.ReadAllTextAsync(seen, TestContext.Current.CancellationToken)).Trim());
+    }
+
     private static DashboardOptions FreePorts() => new() { UiPort = FreePort.Next(), OtlpGrpcPort = FreePort.Next(), OtlpHttpPort = FreePort.Next() };
 
     private async Task<MultiAppRunner> StartAsync(DashboardOptions dashboard)

@@ -49,13 +49,16 @@ public sealed class DashboardProcess
             ["Dashboard__ResourceServiceClient__ApiKey"] = resourceServiceApiKey,
             ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = null,
             ["DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = null,
+            // Server GC (the dashboard's default) keeps a heap and a spinning GC thread per core and grows larger heaps:
+            // on a laptop's few cores they take from the apps the dashboard shows.
+            ["DOTNET_gcServer"] = "0",
         };
 
         DashboardProcess? dashboard = null;
         AppProcess process;
         try
         {
-            process = AppProcess.Start([executable], Path.GetDirectoryName(executable)!, environment, line => dashboard?.Keep(line));
+            process = AppProcess.Start(AtLowestPriority(executable), Path.GetDirectoryName(executable)!, environment, line => dashboard?.Keep(line));
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -99,7 +102,11 @@ public sealed class DashboardProcess
                 last = [.. _lastLines];
             }
 
-            output.Runner($"dashboard: exited with code {_process.Exited.Result.ToString(CultureInfo.InvariantCulture)} (are ports {_options.UiPort}, {_options.OtlpGrpcPort} and {_options.OtlpHttpPort} free?); the apps keep running without it. Its last output:");
+            var code = _process.Exited.Result;
+            // nice's codes for a program it could not run: not executable (126) or not found (127).
+            output.Runner(code is 126 or 127
+                ? $"dashboard: not started, {_options.ExecutablePath} cannot run here (exit code {code.ToString(CultureInfo.InvariantCulture)}); the apps run without it. Its last output:"
+                : $"dashboard: exited with code {code.ToString(CultureInfo.InvariantCulture)} (are ports {_options.UiPort}, {_options.OtlpGrpcPort} and {_options.OtlpHttpPort} free?); the apps keep running without it. Its last output:");
             foreach (var line in last)
             {
                 output.Runner("dashboard: " + line);
@@ -110,6 +117,17 @@ public sealed class DashboardProcess
             output.Runner($"dashboard: {_options.UiUrl} does not answer after 60s; the apps keep running");
         }
     }
+
+    /// <summary>The command that runs <paramref name="executable"/> at the lowest CPU priority (<c>nice -n 19</c>), so
+    /// that it gets only the CPU time the apps leave. The dashboard files every span, log line and metric point it
+    /// receives into a SQLite database as it arrives, in a burst after each export of every app and sidecar: at the
+    /// apps' priority, those bursts kept the apps waiting for a core; behind them, the dashboard catches up in the moments
+    /// the apps leave idle.</summary>
+    private static string[] AtLowestPriority(string executable) =>
+        !OperatingSystem.IsWindows() && (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "nice")).FirstOrDefault(File.Exists) is { } nice
+            ? [nice, "-n", "19", executable]
+            : [executable];
 
     private void Keep(string line)
     {
