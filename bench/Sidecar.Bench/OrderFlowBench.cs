@@ -25,9 +25,9 @@ public static class OrderFlowBench
     /// <summary>Opening stock per SKU, so that no order of the run can be rejected for lack of stock.</summary>
     private const int Stock = 1_000_000;
 
-    /// <summary>With <paramref name="traced"/>, every sidecar samples every request and every app and sidecar exports
-    /// to an Aspire dashboard of the run, as under <c>make run</c>; without, no sidecar makes a span and no app exports.</summary>
-    public static async Task<OrderFlowResult> RunAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders, bool traced = false)
+    /// <summary>The system with the <paramref name="telemetry"/> given (none: no dashboard, no sidecar makes a span and no
+    /// app exports).</summary>
+    public static async Task<OrderFlowResult> RunAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders, OrderTelemetry telemetry = OrderTelemetry.None)
     {
         var skus = await ReadSkusAsync(repoRoot);
         var stockFile = Path.Combine(Path.GetTempPath(), $"sidecart-bench-stock-{Guid.NewGuid():N}.json");
@@ -39,12 +39,9 @@ public static class OrderFlowBench
             {
                 Configuration = typeof(OrderFlowBench).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release",
                 TempFolder = "sidecart-bench",
-                Dashboard = traced,
-                SamplingRate = traced ? "1" : "0",
-                Env = new Dictionary<string, IReadOnlyDictionary<string, string>>
-                {
-                    ["inventory"] = new Dictionary<string, string> { ["Inventory__SeedFile"] = stockFile },
-                },
+                Dashboard = telemetry != OrderTelemetry.None,
+                SamplingRate = telemetry == OrderTelemetry.DashboardTraced ? "1" : "0",
+                Env = SidecartSystem.AppIds.ToDictionary(id => id, id => (IReadOnlyDictionary<string, string>)AppEnvironment(id, telemetry, stockFile)),
                 ExtraApps = [new ExtraApp(OrderEventsApp.AppId, events.Port, Path.Combine(repoRoot, "bench", "Sidecar.Bench"))],
             });
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -110,6 +107,23 @@ public static class OrderFlowBench
         return clock.Elapsed.TotalSeconds;
     }
 
+    private static Dictionary<string, string> AppEnvironment(string appId, OrderTelemetry telemetry, string stockFile)
+    {
+        var environment = new Dictionary<string, string>();
+        if (appId == "inventory")
+        {
+            environment["Inventory__SeedFile"] = stockFile;
+        }
+
+        if (telemetry == OrderTelemetry.DashboardUntraced)
+        {
+            // OpenTelemetry's standard switch: the apps' own traces off, their logs and metrics still exported.
+            environment["OTEL_TRACES_SAMPLER"] = "always_off";
+        }
+
+        return environment;
+    }
+
     private static async Task<string[]> ReadSkusAsync(string repoRoot)
     {
         await using var file = File.OpenRead(Path.Combine(repoRoot, "apps", "inventory", "data", "stock.json"));
@@ -134,6 +148,21 @@ public static class OrderFlowBench
             }
         }
     }
+}
+
+/// <summary>What the system of an order run sends where.</summary>
+public enum OrderTelemetry
+{
+    /// <summary>No dashboard; no sidecar makes a span and no app exports anything.</summary>
+    None,
+
+    /// <summary>The Aspire dashboard runs, as under <c>make run</c>, and every app exports its logs and metrics to it; no
+    /// sidecar samples (<c>samplingRate: "0"</c>) and no app samples (<c>OTEL_TRACES_SAMPLER=always_off</c>).</summary>
+    DashboardUntraced,
+
+    /// <summary>The Aspire dashboard runs and every sidecar and app samples every request and exports it there, with
+    /// the apps' logs and metrics.</summary>
+    DashboardTraced,
 }
 
 public sealed record OrderFlowResult(

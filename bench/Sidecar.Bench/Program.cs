@@ -93,7 +93,8 @@ return 0;
 async Task<TracingCost> TracingCostAsync(OrderFlowResult? untracedOrders = null) => new(
     await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000),
     untracedOrders ?? await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders),
-    await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders, traced: true));
+    await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders, OrderTelemetry.DashboardUntraced),
+    await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders, OrderTelemetry.DashboardTraced));
 
 static string FindRepoRoot()
 {

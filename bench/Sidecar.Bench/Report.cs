@@ -74,7 +74,7 @@ public static class Report
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         string Pct(double on, double off) => ((on / off - 1) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
         var i = t.Invocation;
-        var (off, on) = (t.OrdersOff, t.OrdersOn);
+        var (none, off, on) = (t.OrdersWithoutTelemetry, t.OrdersOff, t.OrdersOn);
         return $"""
             ## Tracing (samplingRate "1" beside "0")
 
@@ -88,18 +88,20 @@ public static class Report
             | invoke p99 ms | {Ms(i.Off.P99)} | | {Ms(i.On.P99)} | {Delta(i.On.P99 - i.Off.P99)} ms |
             | invoke throughput, calls/s | {i.OffPerSecond:0} | {i.SpansOnlyPerSecond:0} | {i.OnPerSecond:0} | {Pct(i.OnPerSecond, i.OffPerSecond)} |
 
-            The whole system as in "Orders end to end": off is that section's run (no sidecar samples, no app exports); on, every
-            sidecar samples every request and every app and sidecar exports to an Aspire dashboard started for the run, as
-            under `make run`:
+            The whole system as in "Orders end to end", three times: without telemetry (that section's run: no dashboard, no
+            sidecar samples, no app exports); with an Aspire dashboard started for the run, as under `make run`, and tracing
+            off (`samplingRate: "0"`, the apps' `OTEL_TRACES_SAMPLER=always_off`; their logs and metrics still go to the
+            dashboard); and with the dashboard and tracing on (every sidecar and app samples every request and exports it):
 
-            | measure | tracing off | tracing on | cost |
-            |---|---|---|---|
-            | `POST /orders` → `Confirmed` p50 ms | {Ms(off.Confirmed.P50)} | {Ms(on.Confirmed.P50)} | {Delta(on.Confirmed.P50 - off.Confirmed.P50)} ms |
-            | `POST /orders` → `Confirmed` p99 ms | {Ms(off.Confirmed.P99)} | {Ms(on.Confirmed.P99)} | {Delta(on.Confirmed.P99 - off.Confirmed.P99)} ms |
-            | confirmed orders/s | {off.ConfirmedPerSecond:0} | {on.ConfirmedPerSecond:0} | {Pct(on.ConfirmedPerSecond, off.ConfirmedPerSecond)} |
+            | measure | without telemetry | dashboard, tracing off | dashboard, tracing on | cost of tracing | cost of dashboard and tracing |
+            |---|---|---|---|---|---|
+            | `POST /orders` → `Confirmed` p50 ms | {Ms(none.Confirmed.P50)} | {Ms(off.Confirmed.P50)} | {Ms(on.Confirmed.P50)} | {Delta(on.Confirmed.P50 - off.Confirmed.P50)} ms | {Delta(on.Confirmed.P50 - none.Confirmed.P50)} ms |
+            | `POST /orders` → `Confirmed` p99 ms | {Ms(none.Confirmed.P99)} | {Ms(off.Confirmed.P99)} | {Ms(on.Confirmed.P99)} | {Delta(on.Confirmed.P99 - off.Confirmed.P99)} ms | {Delta(on.Confirmed.P99 - none.Confirmed.P99)} ms |
+            | confirmed orders/s | {none.ConfirmedPerSecond:0} | {off.ConfirmedPerSecond:0} | {on.ConfirmedPerSecond:0} | {Pct(on.ConfirmedPerSecond, off.ConfirmedPerSecond)} | {Pct(on.ConfirmedPerSecond, none.ConfirmedPerSecond)} |
 
-            In the traced throughput rounds the dashboard's own process used {on.DashboardCpuShare * 100:0}% of the CPU time of all
-            the run's processes (the bench, its sidecars and the apps included).
+            In the throughput rounds the dashboard's own process (at the lowest CPU priority, as the runner starts it) used
+            {off.DashboardCpuShare * 100:0}% of the CPU time of all the run's processes with tracing off, {on.DashboardCpuShare * 100:0}% with tracing on (the
+            bench, its sidecars and the apps included).
             """;
     }
 
@@ -307,10 +309,13 @@ public static class Report
             invocationOffP99Ms = tracing.Invocation.Off.P99, invocationOnP99Ms = tracing.Invocation.On.P99,
             invocationOffPerSecond = tracing.Invocation.OffPerSecond, invocationSpansOnlyPerSecond = tracing.Invocation.SpansOnlyPerSecond,
             invocationOnPerSecond = tracing.Invocation.OnPerSecond,
+            confirmedWithoutTelemetryP50Ms = tracing.OrdersWithoutTelemetry.Confirmed.P50,
+            confirmedWithoutTelemetryP99Ms = tracing.OrdersWithoutTelemetry.Confirmed.P99,
+            confirmedWithoutTelemetryPerSecond = tracing.OrdersWithoutTelemetry.ConfirmedPerSecond,
             confirmedOffP50Ms = tracing.OrdersOff.Confirmed.P50, confirmedOnP50Ms = tracing.OrdersOn.Confirmed.P50,
             confirmedOffP99Ms = tracing.OrdersOff.Confirmed.P99, confirmedOnP99Ms = tracing.OrdersOn.Confirmed.P99,
             confirmedOffPerSecond = tracing.OrdersOff.ConfirmedPerSecond, confirmedOnPerSecond = tracing.OrdersOn.ConfirmedPerSecond,
-            dashboardCpuShare = tracing.OrdersOn.DashboardCpuShare,
+            dashboardCpuShareOff = tracing.OrdersOff.DashboardCpuShare, dashboardCpuShareOn = tracing.OrdersOn.DashboardCpuShare,
         },
     }, new JsonSerializerOptions { WriteIndented = true });
 }

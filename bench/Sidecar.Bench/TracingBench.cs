@@ -91,8 +91,9 @@ public static class TracingBench
         """);
 }
 
-/// <summary>The "Tracing" section: invocation, and whole orders off (the order section's run) and on.</summary>
-public sealed record TracingCost(TracingResult Invocation, OrderFlowResult OrdersOff, OrderFlowResult OrdersOn);
+/// <summary>The "Tracing" section: invocation, and whole orders without telemetry (the order section's run), with the
+/// dashboard and tracing off, and with the dashboard and tracing on.</summary>
+public sealed record TracingCost(TracingResult Invocation, OrderFlowResult OrdersWithoutTelemetry, OrderFlowResult OrdersOff, OrderFlowResult OrdersOn);
 
 public sealed record TracingResult(
     int RequestsPerSecond, Percentiles Off, Percentiles On, double OffPerSecond, double SpansOnlyPerSecond, double OnPerSecond, int SpansReceived)
