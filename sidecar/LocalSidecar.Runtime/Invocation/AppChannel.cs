@@ -27,6 +27,8 @@ public sealed class AppChannel : IAsyncDisposable
             UseCookies = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             ConnectTimeout = TimeSpan.FromSeconds(5),
+            // As on the sidecar-to-sidecar hop (SidecarHopClient): traceparent is set on each call to the app.
+            ActivityHeadersPropagator = null,
         })
         {
             BaseAddress = BaseAddress,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http;
 
 namespace LocalSidecar.Invocation;
@@ -17,8 +16,9 @@ public static class SidecarHopClient
             UseProxy = false,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            // traceparent is set explicitly per hop; the handler must not replace it with the ambient activity.
-            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+            // No HttpClient diagnostics handler: the sidecar sets traceparent on each hop itself, and the handler would
+            // start an activity of its own under the sidecar's span on every call.
+            ActivityHeadersPropagator = null,
         };
         if (connect is not null)
         {

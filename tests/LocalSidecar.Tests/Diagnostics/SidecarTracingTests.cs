@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LocalSidecar.Diagnostics;
 using LocalSidecar.Hosting;
 using Sidecart.Testing;
 using Sidecart.Testing.Telemetry;
@@ -43,6 +44,39 @@ public sealed class SidecarTracingTests
         Assert.Equal($"00-{TraceId}-{server.SpanId}-01", traceparent);
         // The caller gets daprd's own span back.
         Assert.Equal($"00-{TraceId}-{client.SpanId}-01", response.Headers.GetValues("traceparent").Single());
+    }
+
+    [Fact]
+    public async Task The_sidecars_own_http_calls_start_no_activity_of_httpclient_under_its_spans()
+    {
+        // HttpClient's diagnostics handler would start a span of its own under each sidecar span, for every hop and
+        // every call to the app: daprd has none, and the sidecar sets traceparent itself.
+        var underSidecarSpans = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = activity =>
+            {
+                if (activity.Parent?.Source.Name == SidecarTracing.ScopeName)
+                {
+                    underSidecarSpans.Add(activity.OperationName);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var app = await RecordingApp.StartAsync();
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress);
+        var caller = await system.StartAsync("caller", null);
+        await system.StartAsync("callee", app.Port);
+
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(caller.HttpEndpoint, "/v1.0/invoke/callee/method/hello"), null, Ct);
+
+        Assert.True(response.IsSuccessStatusCode, $"invoke answered {(int)response.StatusCode}");
+        Assert.Single(app.Requests, r => r.Path == "/hello");
+        Assert.Empty(underSidecarSpans);
     }
 
     [Fact]
