@@ -19,7 +19,7 @@ public static class OrderFlowBench
     /// <summary>Baseline invocations per order in the throughput rounds: an invocation round lasts a good second.</summary>
     public const int InvocationsPerOrder = 20;
 
-    /// <summary>In the command line of the Aspire dashboard's process, whose share of the machine the traced run reports.</summary>
+    /// <summary>In the command line of the Aspire dashboard's process, whose share of the machine the runs with the dashboard report.</summary>
     private const string DashboardMarker = "Aspire.Dashboard";
 
     /// <summary>Opening stock per SKU, so that no order of the run can be rejected for lack of stock.</summary>
@@ -148,21 +148,6 @@ public static class OrderFlowBench
             }
         }
     }
-}
-
-/// <summary>What the system of an order run sends where.</summary>
-public enum OrderTelemetry
-{
-    /// <summary>No dashboard; no sidecar makes a span and no app exports anything.</summary>
-    None,
-
-    /// <summary>The Aspire dashboard runs, as under <c>make run</c>, and every app exports its logs and metrics to it; no
-    /// sidecar samples (<c>samplingRate: "0"</c>) and no app samples (<c>OTEL_TRACES_SAMPLER=always_off</c>).</summary>
-    DashboardUntraced,
-
-    /// <summary>The Aspire dashboard runs and every sidecar and app samples every request and exports it there, with
-    /// the apps' logs and metrics.</summary>
-    DashboardTraced,
 }
 
 public sealed record OrderFlowResult(
