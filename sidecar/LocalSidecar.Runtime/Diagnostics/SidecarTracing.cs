@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
@@ -222,7 +221,7 @@ public sealed class SidecarTracing : IDisposable
             yield break;
         }
 
-        var delay = int.TryParse(environment("OTEL_BSP_SCHEDULE_DELAY"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && ms > 0 ? ms : 5000;
+        var batch = BatchSpanSettings.From(environment);
         if (settings.Otel is { } otel)
         {
             var http = otel.Protocol == "http";
@@ -237,15 +236,18 @@ public sealed class SidecarTracing : IDisposable
                 options.TimeoutMilliseconds = (int)timeout.TotalMilliseconds;
             }
 
-            yield return new BatchActivityExportProcessor(new OtlpTraceExporter(options), scheduledDelayMilliseconds: delay);
+            yield return Batched(new OtlpTraceExporter(options), batch);
         }
 
         if (settings.ZipkinEndpoint.Length > 0)
         {
             // daprd still offers Zipkin; OpenTelemetry .NET marks its exporter obsolete but ships it (1.21.0).
 #pragma warning disable CS0618
-            yield return new BatchActivityExportProcessor(new ZipkinExporter(new ZipkinExporterOptions { Endpoint = new Uri(settings.ZipkinEndpoint) }), scheduledDelayMilliseconds: delay);
+            yield return Batched(new ZipkinExporter(new ZipkinExporterOptions { Endpoint = new Uri(settings.ZipkinEndpoint) }), batch);
 #pragma warning restore CS0618
         }
     }
+
+    private static BatchActivityExportProcessor Batched(BaseExporter<Activity> exporter, BatchSpanSettings batch) =>
+        new(exporter, batch.MaxQueueSize, batch.ScheduleDelayMilliseconds, batch.ExportTimeoutMilliseconds, batch.MaxExportBatchSize);
 }

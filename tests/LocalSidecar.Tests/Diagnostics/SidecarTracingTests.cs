@@ -80,6 +80,41 @@ public sealed class SidecarTracingTests
     }
 
     [Fact]
+    public async Task The_batch_span_processor_takes_opentelemetrys_bsp_variables_as_daprds_sdk_does()
+    {
+        // One span per export and a minute between scheduled exports: each span goes out at once, with no flush.
+        var environment = new Dictionary<string, string> { ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "1", ["OTEL_BSP_SCHEDULE_DELAY"] = "60000" };
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        await using var app = await RecordingApp.StartAsync();
+        await using var system = await TracingSidecars.StartAsync(receiver.EndpointAddress, environment: environment);
+        var caller = await system.StartAsync("caller", null);
+        await system.StartAsync("callee", app.Port);
+
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(new Uri(caller.HttpEndpoint, "/v1.0/invoke/callee/method/hello"), null, Ct);
+        Assert.True(response.IsSuccessStatusCode, $"invoke answered {(int)response.StatusCode}");
+
+        var spans = await TracingSidecars.SpansAsync(receiver, s => s.Count >= 2, "both sidecars' spans, unflushed");
+        Assert.Equal(["callee", "caller"], spans.Select(s => s.ServiceName).Order());
+    }
+
+    [Theory]
+    [InlineData(null, null, null, null, 2048, 512, 5000, 30000)]
+    [InlineData("100", "10", "200", "1000", 100, 10, 200, 1000)]
+    [InlineData("100", "500", "0", "soon", 100, 100, 5000, 30000)]
+    public void Batch_settings_come_from_the_bsp_variables_with_the_sdks_defaults(
+        string? queue, string? batch, string? delay, string? timeout, int expectedQueue, int expectedBatch, int expectedDelay, int expectedTimeout)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["OTEL_BSP_MAX_QUEUE_SIZE"] = queue, ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = batch,
+            ["OTEL_BSP_SCHEDULE_DELAY"] = delay, ["OTEL_BSP_EXPORT_TIMEOUT"] = timeout,
+        };
+
+        Assert.Equal(new BatchSpanSettings(expectedQueue, expectedBatch, expectedDelay, expectedTimeout), BatchSpanSettings.From(name => variables.GetValueOrDefault(name)));
+    }
+
+    [Fact]
     public async Task A_published_event_continues_the_publishers_trace_in_the_subscribers_delivery_span()
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);

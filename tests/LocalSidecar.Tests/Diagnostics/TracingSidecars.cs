@@ -8,10 +8,15 @@ namespace LocalSidecar.Tests.Diagnostics;
 /// the two steps every tracing test takes after its calls: flush the sidecars, wait for the spans.</summary>
 internal static class TracingSidecars
 {
-    public static async Task<LocalSidecars> StartAsync(string endpoint, string rate = "1")
+    /// <param name="environment">the variables the sidecars' telemetry reads (none by default).</param>
+    public static async Task<LocalSidecars> StartAsync(string endpoint, string rate = "1", IReadOnlyDictionary<string, string>? environment = null)
     {
         LocalSidecars? system = null;
-        system = new LocalSidecars("sidecart-tracing", o => o with { ConfigPath = Path.Combine(system!.Root, "config.yaml") });
+        system = new LocalSidecars("sidecart-tracing", o => o with
+        {
+            ConfigPath = Path.Combine(system!.Root, "config.yaml"),
+            TelemetryEnvironment = environment is null ? o.TelemetryEnvironment : name => environment.GetValueOrDefault(name),
+        });
         await system.WriteInMemoryComponentsAsync();
         await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), $"""
             apiVersion: dapr.io/v1alpha1
