@@ -102,6 +102,7 @@ public sealed class SidecarTracingTests
     [InlineData(null, null, null, null, 2048, 512, 5000, 30000)]
     [InlineData("100", "10", "200", "1000", 100, 10, 200, 1000)]
     [InlineData("100", "500", "0", "soon", 100, 100, 5000, 30000)]
+    [InlineData("1000", "2000", null, null, 1000, 512, 5000, 30000)]
     public void Batch_settings_come_from_the_bsp_variables_with_the_sdks_defaults(
         string? queue, string? batch, string? delay, string? timeout, int expectedQueue, int expectedBatch, int expectedDelay, int expectedTimeout)
     {
