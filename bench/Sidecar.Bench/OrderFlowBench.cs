@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Reflection;
-using System.Text.Json;
-using Sidecart.Testing;
 
 namespace Sidecar.Bench;
 
@@ -14,7 +10,7 @@ namespace Sidecar.Bench;
 public static class OrderFlowBench
 {
     public const int Clients = 16;
-    public const int ThroughputRounds = 5;
+    public const int ThroughputRounds = 10;
 
     /// <summary>Baseline invocations per order in the throughput rounds: an invocation round lasts a good second.</summary>
     public const int InvocationsPerOrder = 20;
@@ -22,73 +18,89 @@ public static class OrderFlowBench
     /// <summary>In the command line of the Aspire dashboard's process, whose share of the machine the runs with the dashboard report.</summary>
     private const string DashboardMarker = "Aspire.Dashboard";
 
-    /// <summary>Opening stock per SKU, so that no order of the run can be rejected for lack of stock.</summary>
-    private const int Stock = 1_000_000;
-
     /// <summary>The system with the <paramref name="telemetry"/> given (none: no dashboard, no sidecar makes a span and no
     /// app exports).</summary>
-    public static async Task<OrderFlowResult> RunAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders, OrderTelemetry telemetry = OrderTelemetry.None)
+    public static async Task<OrderFlowResult> RunAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders, OrderTelemetry telemetry = OrderTelemetry.None) =>
+        (await RunSideBySideAsync(repoRoot, ordersPerSecond, duration, throughputOrders, [telemetry]))[0];
+
+    /// <summary>One system per entry of <paramref name="telemetries"/>, all running at once and measured in the same
+    /// window: their requests interleaved at the fixed rate (which they share, so the machine carries the load of one
+    /// system), and their throughput rounds taking turns in an order that rotates, so that no system has the machine's
+    /// quieter moments, or the work another leaves behind, to itself.</summary>
+    public static async Task<OrderFlowResult[]> RunSideBySideAsync(string repoRoot, int ordersPerSecond, TimeSpan duration, int throughputOrders, IReadOnlyList<OrderTelemetry> telemetries)
     {
-        var skus = await ReadSkusAsync(repoRoot);
-        var stockFile = Path.Combine(Path.GetTempPath(), $"sidecart-bench-stock-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(stockFile, JsonSerializer.Serialize(skus.Select(sku => new { sku, quantity = Stock })));
+        var systems = new List<OrderSystem>();
         try
         {
-            await using var events = await OrderEventsApp.StartAsync();
-            await using var system = await SidecartSystem.StartAsync(new SidecartSystemOptions
+            foreach (var telemetry in telemetries)
             {
-                Configuration = typeof(OrderFlowBench).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release",
-                TempFolder = "sidecart-bench",
-                Dashboard = telemetry != OrderTelemetry.None,
-                SamplingRate = telemetry == OrderTelemetry.DashboardTraced ? "1" : "0",
-                Env = SidecartSystem.AppIds.ToDictionary(id => id, id => (IReadOnlyDictionary<string, string>)AppEnvironment(id, telemetry, stockFile)),
-                ExtraApps = [new ExtraApp(OrderEventsApp.AppId, events.Port, Path.Combine(repoRoot, "bench", "Sidecar.Bench"))],
-            });
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { Timeout = TimeSpan.FromSeconds(30) };
-            await WaitForStockAsync(http, system.AppEndpoint("inventory"), skus);
-            return await MeasureAsync(new OrderClient(http, system, events, skus), ordersPerSecond, duration, throughputOrders);
+                systems.Add(await OrderSystem.StartAsync(repoRoot, telemetry));
+            }
+
+            return await MeasureAsync([.. systems.Select(s => s.Client)], ordersPerSecond, duration, throughputOrders);
         }
         finally
         {
-            File.Delete(stockFile);
+            foreach (var system in systems)
+            {
+                await system.DisposeAsync();
+            }
         }
     }
 
-    private static async Task<OrderFlowResult> MeasureAsync(OrderClient client, int ordersPerSecond, TimeSpan duration, int throughputOrders)
+    private static async Task<OrderFlowResult[]> MeasureAsync(OrderClient[] clients, int ordersPerSecond, TimeSpan duration, int throughputOrders)
     {
+        // Each system gets its share of the rate for as many times the duration, so each sees as many requests as one
+        // system alone would.
+        var window = duration * clients.Length;
+        Func<Task>[] Kinds(Func<OrderClient, Func<Task>> order) => [.. clients.SelectMany(c => new[] { c.InvokeAsync, order(c) })];
+
         // Warm-up (JIT, connections, actor activations), including half a minute at the measured rate: seven processes
         // keep recompiling their hot paths (tiered compilation, dynamic PGO) for that long, and with a 3 s warm-up the
         // JIT took half the machine during the measurement (perf: libclrjit 26%, libcoreclr 23% of the samples).
-        await RunClientsAsync(Clients * 2, client.ConfirmedOrderAsync);
-        await RunClientsAsync(Clients * 10, client.InvokeAsync);
-        await FixedRateLoad.RunAsync(2 * ordersPerSecond, TimeSpan.FromSeconds(30), client.InvokeAsync, client.ConfirmedOrderAsync);
-        await client.DrainAsync();
+        foreach (var client in clients)
+        {
+            await RunClientsAsync(Clients * 2, client.ConfirmedOrderAsync);
+            await RunClientsAsync(Clients * 10, client.InvokeAsync);
+        }
 
-        var placed = new ConcurrentBag<(string OrderId, long Sent)>();
-        var latencies = await FixedRateLoad.RunAsync(2 * ordersPerSecond, duration, client.InvokeAsync, async () => placed.Add(await client.PlaceAsync()));
-        var confirmed = await Task.WhenAll(placed.Select(async p =>
-            Stopwatch.GetElapsedTime(p.Sent, await client.ConfirmedAsync(p.OrderId)).TotalMilliseconds));
+        await FixedRateLoad.RunAsync(2 * ordersPerSecond, TimeSpan.FromSeconds(30) * clients.Length, Kinds(c => c.ConfirmedOrderAsync));
+        await Task.WhenAll(clients.Select(c => c.DrainAsync()));
 
-        await client.DrainAsync();
+        var placed = clients.Select(_ => new ConcurrentBag<(string OrderId, long Sent)>()).ToArray();
+        var latencies = await FixedRateLoad.RunAsync(2 * ordersPerSecond, window,
+            Kinds(c => async () => placed[Array.IndexOf(clients, c)].Add(await c.PlaceAsync())));
+        var confirmed = await Task.WhenAll(clients.Select(async (c, k) => new Percentiles(await Task.WhenAll(placed[k].Select(async p =>
+            Stopwatch.GetElapsedTime(p.Sent, await c.ConfirmedAsync(p.OrderId)).TotalMilliseconds)))));
+
+        await Task.WhenAll(clients.Select(c => c.DrainAsync()));
 
         // Rounds of orders alternate with rounds of invocations, so both see the same machine, including the shipping
         // work the confirmed orders leave behind (shipping may fall behind here).
         var throughputInvocations = throughputOrders * InvocationsPerOrder;
-        var orderSeconds = 0.0;
-        var invocationSeconds = 0.0;
-        var cpuBefore = ProcFs.TreeCpuSeconds(Environment.ProcessId, DashboardMarker);
+        var (ordersPerRound, invocationsPerRound) = (throughputOrders / ThroughputRounds, throughputInvocations / ThroughputRounds);
+        var orderRates = clients.Select(_ => new List<double>()).ToArray();
+        var invocationRates = clients.Select(_ => new List<double>()).ToArray();
+        var cpuAll = new double[clients.Length];
+        var cpuDashboard = new double[clients.Length];
         for (var round = 0; round < ThroughputRounds; round++)
         {
-            invocationSeconds += await RunClientsAsync(throughputInvocations / ThroughputRounds, client.InvokeAsync);
-            orderSeconds += await RunClientsAsync(throughputOrders / ThroughputRounds, client.ConfirmedOrderAsync);
+            for (var turn = 0; turn < clients.Length; turn++)
+            {
+                var k = (round + turn) % clients.Length;
+                var cpuBefore = ProcFs.TreeCpuSeconds(Environment.ProcessId, DashboardMarker);
+                invocationRates[k].Add(invocationsPerRound / await RunClientsAsync(invocationsPerRound, clients[k].InvokeAsync));
+                orderRates[k].Add(ordersPerRound / await RunClientsAsync(ordersPerRound, clients[k].ConfirmedOrderAsync));
+                var cpuAfter = ProcFs.TreeCpuSeconds(Environment.ProcessId, DashboardMarker);
+                cpuAll[k] += cpuAfter.All - cpuBefore.All;
+                cpuDashboard[k] += cpuAfter.Marked - cpuBefore.Marked;
+            }
         }
 
-        var cpuAfter = ProcFs.TreeCpuSeconds(Environment.ProcessId, DashboardMarker);
-        var invocationsPerSecond = throughputInvocations / invocationSeconds;
-        var confirmedPerSecond = throughputOrders / orderSeconds;
-        return new OrderFlowResult(ordersPerSecond, latencies[0], latencies[1], new Percentiles(confirmed),
-            throughputOrders, confirmedPerSecond, throughputInvocations, invocationsPerSecond,
-            (cpuAfter.Marked - cpuBefore.Marked) / (cpuAfter.All - cpuBefore.All));
+        // The median round: one that something outside the bench slowed down does not move it.
+        return [.. clients.Select((_, k) => new OrderFlowResult(ordersPerSecond, latencies[2 * k], latencies[2 * k + 1], confirmed[k],
+            throughputOrders, new Percentiles(orderRates[k]).P50, throughputInvocations, new Percentiles(invocationRates[k]).P50,
+            cpuDashboard[k] / cpuAll[k]))];
     }
 
     /// <summary><see cref="Clients"/> concurrent clients run <paramref name="count"/> operations in all, each
@@ -105,48 +117,6 @@ public static class OrderFlowBench
             }
         })));
         return clock.Elapsed.TotalSeconds;
-    }
-
-    private static Dictionary<string, string> AppEnvironment(string appId, OrderTelemetry telemetry, string stockFile)
-    {
-        var environment = new Dictionary<string, string>();
-        if (appId == "inventory")
-        {
-            environment["Inventory__SeedFile"] = stockFile;
-        }
-
-        if (telemetry == OrderTelemetry.DashboardUntraced)
-        {
-            // OpenTelemetry's standard switch: the apps' own traces off, their logs and metrics still exported.
-            environment["OTEL_TRACES_SAMPLER"] = "always_off";
-        }
-
-        return environment;
-    }
-
-    private static async Task<string[]> ReadSkusAsync(string repoRoot)
-    {
-        await using var file = File.OpenRead(Path.Combine(repoRoot, "apps", "inventory", "data", "stock.json"));
-        var lines = await JsonSerializer.DeserializeAsync<JsonElement>(file);
-        return lines.EnumerateArray().Select(line => line.GetProperty("sku").GetString()!).ToArray();
-    }
-
-    // Inventory answers before its seeder has given every SKU its opening stock.
-    private static async Task WaitForStockAsync(HttpClient http, Uri inventory, string[] skus)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        foreach (var sku in skus)
-        {
-            while ((await http.GetFromJsonAsync<JsonElement>(new Uri(inventory, $"/stock/{sku}"))).GetProperty("available").GetInt32() < Stock)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"inventory did not seed the bench stock of {sku}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
     }
 }
 

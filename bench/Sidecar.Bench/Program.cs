@@ -16,7 +16,7 @@ if (args is ["--host-sidecars", var count, var basePort])
 
 var repoRoot = FindRepoRoot();
 const int OrdersPerSecond = 20;
-const int ThroughputOrders = 500;
+const int ThroughputOrders = 1000;
 const int TransportCallsPerSecond = 1000;
 const int TransportThroughputCalls = 20_000;
 const int WorkflowsPerSecond = 20;
@@ -82,7 +82,7 @@ Console.WriteLine($"orders: the whole system, POST /orders to Confirmed at {Orde
 var orders = await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders);
 
 Console.WriteLine("tracing: invocation and whole orders at samplingRate \"1\" to a running dashboard vs \"0\" ...");
-var tracing = await TracingCostAsync(orders);
+var tracing = await TracingCostAsync();
 
 var report = Report.Markdown(invocation, pubsub, transport, workflows, actors, memory, footprint, orders, tracing);
 await File.WriteAllTextAsync(Path.Combine(output, "latest.md"), report);
@@ -90,11 +90,13 @@ await File.WriteAllTextAsync(Path.Combine(output, "latest.json"), Report.Json(in
 Console.WriteLine(report);
 return 0;
 
-async Task<TracingCost> TracingCostAsync(OrderFlowResult? untracedOrders = null) => new(
-    await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 20_000),
-    untracedOrders ?? await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders),
-    await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders, OrderTelemetry.DashboardUntraced),
-    await OrderFlowBench.RunAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders, OrderTelemetry.DashboardTraced));
+async Task<TracingCost> TracingCostAsync()
+{
+    var invocation = await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 60_000);
+    var orders = await OrderFlowBench.RunSideBySideAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders,
+        [OrderTelemetry.None, OrderTelemetry.DashboardUntraced, OrderTelemetry.DashboardTraced]);
+    return new TracingCost(invocation, orders[0], orders[1], orders[2]);
+}
 
 static string FindRepoRoot()
 {

@@ -72,36 +72,39 @@ public static class Report
     public static string Tracing(TracingCost t)
     {
         string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
-        string Pct(double on, double off) => ((on / off - 1) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+        string Percent(double change) => (change * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%";
+        string Pct(double on, double off) => Percent(on / off - 1);
         var i = t.Invocation;
         var (none, off, on) = (t.OrdersWithoutTelemetry, t.OrdersOff, t.OrdersOn);
         return $"""
             ## Tracing (samplingRate "1" beside "0")
 
             Service invocation through two sidecars, {i.RequestsPerSecond} req/s each, off and on interleaved; then throughput in
-            alternating rounds. Tracing on exports every span over OTLP/HTTP to a receiver in the bench's process, which only
+            {TracingBench.Rounds} rounds, each kind in turn in an order that rotates. Tracing on exports every span over OTLP/HTTP to a receiver in the bench's process, which only
             counts them ({i.SpansReceived} spans received); "spans only" samples every call but has no exporter:
 
             | measure | tracing off | spans only | tracing on | cost |
             |---|---|---|---|---|
             | invoke p50 ms | {Ms(i.Off.P50)} | | {Ms(i.On.P50)} | {Delta(i.On.P50 - i.Off.P50)} ms |
             | invoke p99 ms | {Ms(i.Off.P99)} | | {Ms(i.On.P99)} | {Delta(i.On.P99 - i.Off.P99)} ms |
-            | invoke throughput, calls/s | {i.OffPerSecond:0} | {i.SpansOnlyPerSecond:0} | {i.OnPerSecond:0} | {Pct(i.OnPerSecond, i.OffPerSecond)} |
+            | invoke throughput, calls/s (median round; cost: median of the rounds' ratios to off) | {i.OffPerSecond:0} | {i.SpansOnlyPerSecond:0} ({Percent(i.SpansOnlyCost)}) | {i.OnPerSecond:0} | {Percent(i.OnCost)} |
 
-            The whole system as in "Orders end to end", three times: without telemetry (that section's run: no dashboard, no
-            sidecar samples, no app exports); with an Aspire dashboard started for the run, as under `make run`, and tracing
-            off (`samplingRate: "0"`, the apps' `OTEL_TRACES_SAMPLER=always_off`; their logs and metrics still go to the
-            dashboard); and with the dashboard and tracing on (every sidecar and app samples every request and exports it):
+            The whole system as in "Orders end to end", three systems running side by side and measured in the same window
+            (requests of the three interleaved, {none.OrdersPerSecond} orders/s in all, throughput rounds taking turns in a rotating
+            order): without telemetry (no dashboard, no sidecar samples, no app exports); with an Aspire dashboard started
+            for it, as under `make run`, and tracing off (`samplingRate: "0"`, the apps' `OTEL_TRACES_SAMPLER=always_off`;
+            their logs and metrics still go to the dashboard); and with its own dashboard and tracing on (every sidecar and
+            app samples every request and exports it):
 
             | measure | without telemetry | dashboard, tracing off | dashboard, tracing on | cost of tracing | cost of dashboard and tracing |
             |---|---|---|---|---|---|
             | `POST /orders` → `Confirmed` p50 ms | {Ms(none.Confirmed.P50)} | {Ms(off.Confirmed.P50)} | {Ms(on.Confirmed.P50)} | {Delta(on.Confirmed.P50 - off.Confirmed.P50)} ms | {Delta(on.Confirmed.P50 - none.Confirmed.P50)} ms |
             | `POST /orders` → `Confirmed` p99 ms | {Ms(none.Confirmed.P99)} | {Ms(off.Confirmed.P99)} | {Ms(on.Confirmed.P99)} | {Delta(on.Confirmed.P99 - off.Confirmed.P99)} ms | {Delta(on.Confirmed.P99 - none.Confirmed.P99)} ms |
-            | confirmed orders/s | {none.ConfirmedPerSecond:0} | {off.ConfirmedPerSecond:0} | {on.ConfirmedPerSecond:0} | {Pct(on.ConfirmedPerSecond, off.ConfirmedPerSecond)} | {Pct(on.ConfirmedPerSecond, none.ConfirmedPerSecond)} |
+            | confirmed orders/s (median round) | {none.ConfirmedPerSecond:0} | {off.ConfirmedPerSecond:0} | {on.ConfirmedPerSecond:0} | {Pct(on.ConfirmedPerSecond, off.ConfirmedPerSecond)} | {Pct(on.ConfirmedPerSecond, none.ConfirmedPerSecond)} |
 
-            In the throughput rounds the dashboard's own process (at the lowest CPU priority, as the runner starts it) used
-            {off.DashboardCpuShare * 100:0}% of the CPU time of all the run's processes with tracing off, {on.DashboardCpuShare * 100:0}% with tracing on (the
-            bench, its sidecars and the apps included).
+            In the throughput rounds of the system with tracing off the dashboards' processes (at the lowest CPU priority, as
+            the runner starts them) used {off.DashboardCpuShare * 100:0}% of the CPU time of all the bench's processes, {on.DashboardCpuShare * 100:0}% in those
+            of the system with tracing on.
             """;
     }
 
@@ -169,7 +172,7 @@ public static class Report
             | ratio of confirmation to baseline | {X(o.Confirmed.P50 / o.Invocation.P50)}× | {X(o.Confirmed.P99 / o.Invocation.P99)}× |
 
             Throughput, {OrderFlowBench.Clients} concurrent clients each placing an order and waiting for its `Confirmed` event, {o.ThroughputOrders} orders in
-            {OrderFlowBench.ThroughputRounds} rounds alternating with rounds of {OrderFlowBench.InvocationsPerOrder}× as many invocations by the same clients:
+            {OrderFlowBench.ThroughputRounds} rounds alternating with rounds of {OrderFlowBench.InvocationsPerOrder}× as many invocations by the same clients (rates of the median round):
             **{o.ConfirmedPerSecond:0} confirmed orders/s** against {o.InvocationsPerSecond:0} invocations/s, so an order costs the capacity of
             {X(o.InvocationsPerSecond / o.ConfirmedPerSecond)} invocations.
             """;
@@ -309,6 +312,7 @@ public static class Report
             invocationOffP99Ms = tracing.Invocation.Off.P99, invocationOnP99Ms = tracing.Invocation.On.P99,
             invocationOffPerSecond = tracing.Invocation.OffPerSecond, invocationSpansOnlyPerSecond = tracing.Invocation.SpansOnlyPerSecond,
             invocationOnPerSecond = tracing.Invocation.OnPerSecond,
+            invocationSpansOnlyCost = tracing.Invocation.SpansOnlyCost, invocationOnCost = tracing.Invocation.OnCost,
             confirmedWithoutTelemetryP50Ms = tracing.OrdersWithoutTelemetry.Confirmed.P50,
             confirmedWithoutTelemetryP99Ms = tracing.OrdersWithoutTelemetry.Confirmed.P99,
             confirmedWithoutTelemetryPerSecond = tracing.OrdersWithoutTelemetry.ConfirmedPerSecond,
