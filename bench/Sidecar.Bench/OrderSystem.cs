@@ -7,26 +7,12 @@ namespace Sidecar.Bench;
 
 /// <summary>One running system of <c>dapr.yaml</c> for the order benchmarks, with the telemetry given, a subscriber
 /// that timestamps its order events, enough stock that no order is rejected, and a client for it.</summary>
-internal sealed class OrderSystem : IAsyncDisposable
+internal sealed class OrderSystem(string stockFile, OrderEventsApp events, SidecartSystem system, HttpClient http, OrderClient client) : IAsyncDisposable
 {
     /// <summary>Opening stock per SKU, so that no order of the run can be rejected for lack of stock.</summary>
     private const int Stock = 1_000_000;
 
-    private readonly string _stockFile;
-    private readonly OrderEventsApp _events;
-    private readonly SidecartSystem _system;
-    private readonly HttpClient _http;
-
-    private OrderSystem(string stockFile, OrderEventsApp events, SidecartSystem system, HttpClient http, OrderClient client)
-    {
-        _stockFile = stockFile;
-        _events = events;
-        _system = system;
-        _http = http;
-        Client = client;
-    }
-
-    public OrderClient Client { get; }
+    public OrderClient Client => client;
 
     public static async Task<OrderSystem> StartAsync(string repoRoot, OrderTelemetry telemetry)
     {
@@ -71,10 +57,10 @@ internal sealed class OrderSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
-        await _system.DisposeAsync();
-        await _events.DisposeAsync();
-        File.Delete(_stockFile);
+        http.Dispose();
+        await system.DisposeAsync();
+        await events.DisposeAsync();
+        File.Delete(stockFile);
     }
 
     private static Dictionary<string, string> AppEnvironment(string appId, OrderTelemetry telemetry, string stockFile)
