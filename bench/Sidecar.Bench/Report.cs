@@ -104,7 +104,9 @@ public static class Report
 
             In the throughput rounds of the system with tracing off the dashboards' processes (at the lowest CPU priority, as
             the runner starts them) used {off.DashboardCpuShare * 100:0}% of the CPU time of all the bench's processes, {on.DashboardCpuShare * 100:0}% in those
-            of the system with tracing on.
+            of the system with tracing on. A dashboard catches up whenever the machine has time, in any system's rounds, so
+            what the traced system's dashboard ingests later is shared out among the three: the cost of tracing is that of
+            the apps' and sidecars' own work.
             """;
     }
 
