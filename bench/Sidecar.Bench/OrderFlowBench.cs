@@ -53,7 +53,7 @@ public static class OrderFlowBench
         // Each system gets its share of the rate for as many times the duration, so each sees as many requests as one
         // system alone would.
         var window = duration * clients.Length;
-        Func<Task>[] Kinds(Func<OrderClient, Func<Task>> order) => [.. clients.SelectMany(c => new[] { c.InvokeAsync, order(c) })];
+        Func<Task>[] Kinds(Func<int, Func<Task>> order) => [.. clients.SelectMany((c, k) => new[] { c.InvokeAsync, order(k) })];
 
         // Warm-up (JIT, connections, actor activations), including half a minute at the measured rate: seven processes
         // keep recompiling their hot paths (tiered compilation, dynamic PGO) for that long, and with a 3 s warm-up the
@@ -64,12 +64,12 @@ public static class OrderFlowBench
             await RunClientsAsync(Clients * 10, client.InvokeAsync);
         }
 
-        await FixedRateLoad.RunAsync(2 * ordersPerSecond, TimeSpan.FromSeconds(30) * clients.Length, Kinds(c => c.ConfirmedOrderAsync));
+        await FixedRateLoad.RunAsync(2 * ordersPerSecond, TimeSpan.FromSeconds(30) * clients.Length, Kinds(k => clients[k].ConfirmedOrderAsync));
         await Task.WhenAll(clients.Select(c => c.DrainAsync()));
 
         var placed = clients.Select(_ => new ConcurrentBag<(string OrderId, long Sent)>()).ToArray();
         var latencies = await FixedRateLoad.RunAsync(2 * ordersPerSecond, window,
-            Kinds(c => async () => placed[Array.IndexOf(clients, c)].Add(await c.PlaceAsync())));
+            Kinds(k => async () => placed[k].Add(await clients[k].PlaceAsync())));
         var confirmed = await Task.WhenAll(clients.Select(async (c, k) => new Percentiles(await Task.WhenAll(placed[k].Select(async p =>
             Stopwatch.GetElapsedTime(p.Sent, await c.ConfirmedAsync(p.OrderId)).TotalMilliseconds)))));
 
