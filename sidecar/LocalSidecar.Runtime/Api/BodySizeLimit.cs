@@ -29,6 +29,11 @@ public static class BodySizeLimit
         }
     });
 
-    private static Task TooLarge(HttpContext http) =>
-        DaprError.Create(StatusCodes.Status413PayloadTooLarge, ErrorCode, "failed to read request body: stream too large").ExecuteAsync(http);
+    /// <summary>With <c>Connection: close</c>, as Go's HTTP server answers a body over its limit: the unread rest of the
+    /// body is never drained, so the connection ends with the answer, and a client must not send its next request on it.</summary>
+    private static Task TooLarge(HttpContext http)
+    {
+        http.Response.Headers.Connection = "close";
+        return DaprError.Create(StatusCodes.Status413PayloadTooLarge, ErrorCode, "failed to read request body: stream too large").ExecuteAsync(http);
+    }
 }

@@ -186,12 +186,15 @@ public sealed class HostileInputConformanceTests
         var big = new string('x', 4096);
         using var saved = await pair.Callee.Client.PostAsync("/v1.0/state/statestore", Json.Body($$"""[{"key":"big","value":"{{big}}"}]"""));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, saved.StatusCode);
+        // The connection ends with the refusal (Go's net/http does the same): a next request on it would be cut off.
+        Assert.True(saved.Headers.ConnectionClose);
         using var read = await pair.Callee.Client.GetAsync("/v1.0/state/statestore/big");
         Assert.Equal(HttpStatusCode.NoContent, read.StatusCode);
         using var published = await pair.Callee.Client.PostAsync("/v1.0/publish/pubsub/orders", Json.Body($$"""{"pad":"{{big}}"}"""));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, published.StatusCode);
         using var invoked = await pair.Caller.Client.PostAsync("/v1.0/invoke/callee/method/upload", new StringContent(big));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, invoked.StatusCode);
+        Assert.True(invoked.Headers.ConnectionClose);
         Assert.DoesNotContain(pair.App.ReceivedFromCallers, r => r.Path == "/upload");
         using var small = await pair.Callee.Client.PostAsync("/v1.0/state/statestore", Json.Body("""[{"key":"small","value":1}]"""));
         Assert.Equal(HttpStatusCode.NoContent, small.StatusCode);
