@@ -5,6 +5,9 @@ public sealed class Percentiles(IEnumerable<double> samples)
 {
     private readonly double[] _sorted = samples.Order().ToArray();
 
+    /// <summary>The samples, in order (so that a result can cross from one bench process to another as JSON).</summary>
+    public IEnumerable<double> Samples => _sorted;
+
     public int Count => _sorted.Length;
 
     public double P50 => At(0.50);

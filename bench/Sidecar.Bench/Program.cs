@@ -14,6 +14,14 @@ if (args is ["--host-sidecars", var count, var basePort])
     return 0;
 }
 
+// The tracing section's invocation part, in a process of its own (TracingBench.RunInOwnProcessAsync).
+if (args is ["--tracing-invocation", var resultFile, var rate, var seconds, var calls])
+{
+    await TracingBench.RunToFileAsync(resultFile, int.Parse(rate, CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)), int.Parse(calls, CultureInfo.InvariantCulture));
+    return 0;
+}
+
 var repoRoot = FindRepoRoot();
 const int OrdersPerSecond = 20;
 const int ThroughputOrders = 1000;
@@ -92,7 +100,7 @@ return 0;
 
 async Task<TracingCost> TracingCostAsync()
 {
-    var invocation = await TracingBench.RunAsync(500, TimeSpan.FromSeconds(10), 60_000);
+    var invocation = await TracingBench.RunInOwnProcessAsync(500, TimeSpan.FromSeconds(10), 60_000);
     var orders = await OrderFlowBench.RunSideBySideAsync(repoRoot, OrdersPerSecond, orderDuration, ThroughputOrders,
         [OrderTelemetry.None, OrderTelemetry.DashboardUntraced, OrderTelemetry.DashboardTraced]);
     return new TracingCost(invocation, orders[0], orders[1], orders[2]);

@@ -80,8 +80,9 @@ public static class Report
             ## Tracing (samplingRate "1" beside "0")
 
             Service invocation through two sidecars, {i.RequestsPerSecond} req/s each, off and on interleaved; then throughput in
-            {TracingBench.Rounds} rounds, each kind in turn in an order that rotates. Tracing on exports every span over OTLP/HTTP to a receiver in the bench's process, which only
-            counts them ({i.SpansReceived} spans received); "spans only" samples every call but has no exporter:
+            {TracingBench.Rounds} rounds, each kind in turn in an order that rotates, in a bench process of its own (the earlier
+            sections shape the collector of the process they ran in). Tracing on exports every span over OTLP/HTTP to a receiver
+            in that process, which only counts them ({i.SpansReceived} spans received); "spans only" samples every call but has no exporter:
 
             | measure | tracing off | spans only | tracing on | cost |
             |---|---|---|---|---|
