@@ -44,8 +44,10 @@ $(RUN_BUILT): $(RUN_SOURCES)
 	$(DOTNET) build run.slnf -c $(CONFIGURATION) -nologo -clp:ErrorsOnly -p:RunAnalyzers=false
 	@mkdir -p $(@D) && touch $@
 
+# The runner and the apps it starts run without the runtime's W^X (code pages never writable and executable at once,
+# which costs every method it compiles a remapping): 7% less CPU to start the system on 2 cores, for a local run.
 run: check-profile $(RUN_BUILT) $(if $(filter 1,$(NATIVE)),sidecar-native)
-	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens $(if $(filter 0,$(DASHBOARD)),,--dashboard)
+	SIDECART_BUILT=1 CONFIGURATION=$(CONFIGURATION) DOTNET_EnableWriteXorExecute=0 exec $(RUNNER) run -f dapr.yaml --resources-path components/$(PROFILE) --generate-api-tokens $(if $(filter 0,$(DASHBOARD)),,--dashboard)
 
 # The local sidecar as one native executable (Native AOT): needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
 # Native AOT finds clang as `clang` or a versioned `clang-NN` (Debian's clang-14).
