@@ -17,7 +17,7 @@ public static class TracingBench
     /// own. The sidecars share their process's garbage collector, whose budgets adapt to what the process did before:
     /// run after the earlier sections of <c>make bench</c> in the same process, the traced rounds paused up to three times
     /// as long (in some rounds every collection a gen1) and the cost came out at −11.6% and −22.2%, where fresh
-    /// processes measured −5.5% to −9.2%.</summary>
+    /// processes measured −4% to −9%.</summary>
     public static async Task<TracingResult> RunInOwnProcessAsync(int requestsPerSecond, TimeSpan duration, int throughputCalls)
     {
         var resultFile = Path.GetTempFileName();

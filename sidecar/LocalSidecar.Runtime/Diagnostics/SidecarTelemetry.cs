@@ -12,7 +12,7 @@ public sealed class SidecarTelemetry : IAsyncDisposable
     public SidecarTelemetry(string appId, ConfigurationSpec configuration, bool? enableApiLogging, Func<string, string?> environment, ILoggerFactory loggers)
     {
         var observability = configuration.Observability;
-        Tracing = new SidecarTracing(appId, TracingSettings.From(observability.Tracing, environment), environment);
+        Tracing = new SidecarTracing(appId, TracingSettings.From(observability.Tracing, environment), environment, loggers.CreateLogger("dapr.runtime.diagnostics"));
         Metrics = new DaprMetrics(appId, observability.Metrics, environment("NAMESPACE"));
         // --enable-api-logging, when given, wins over spec.logging.apiLogging.enabled.
         ApiLogging = observability.ApiLogging with { Enabled = enableApiLogging ?? observability.ApiLogging.Enabled };

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace LocalSidecar.Diagnostics;
@@ -20,11 +21,11 @@ public sealed class SidecarTracing : IDisposable
     private readonly BaseProcessor<Activity>[] _processors;
     private readonly Sampler _sampler;
 
-    public SidecarTracing(string appId, TracingSettings settings, Func<string, string?> environment)
+    public SidecarTracing(string appId, TracingSettings settings, Func<string, string?> environment, ILogger? log = null)
     {
         Settings = settings;
         _sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplingRate));
-        _processors = [.. Exporters(settings, environment)];
+        _processors = [.. Exporters(settings, environment, log)];
         if (settings.Mode != TracingMode.On)
         {
             return;
@@ -214,14 +215,15 @@ public sealed class SidecarTracing : IDisposable
         return attributes;
     }
 
-    private static IEnumerable<BaseProcessor<Activity>> Exporters(TracingSettings settings, Func<string, string?> environment)
+    private static IEnumerable<BaseProcessor<Activity>> Exporters(TracingSettings settings, Func<string, string?> environment, ILogger? log)
     {
         if (settings.Mode != TracingMode.On)
         {
             yield break;
         }
 
-        var batch = BatchSpanSettings.From(environment);
+        var batch = BatchSpanSettings.From(environment, (name, value, fallback) =>
+            log?.LogWarning("{Variable}=\"{Value}\" is not a positive whole number: the default {Default} is used", name, value, fallback));
         if (settings.Otel is { } otel)
         {
             var http = otel.Protocol == "http";

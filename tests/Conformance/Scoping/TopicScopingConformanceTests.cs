@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Conformance.Harness;
+using Sidecart.Testing;
 
 namespace Conformance.Scoping;
 

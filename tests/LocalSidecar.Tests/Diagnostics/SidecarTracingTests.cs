@@ -116,6 +116,38 @@ public sealed class SidecarTracingTests
     }
 
     [Fact]
+    public void A_bsp_variable_that_is_not_a_positive_whole_number_is_reported_with_the_default_used_instead()
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["OTEL_BSP_MAX_QUEUE_SIZE"] = "100", ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "-5",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "0", ["OTEL_BSP_EXPORT_TIMEOUT"] = "soon",
+        };
+        var ignored = new List<(string Name, string Value, int Default)>();
+
+        var settings = BatchSpanSettings.From(name => variables.GetValueOrDefault(name), (name, value, fallback) => ignored.Add((name, value, fallback)));
+
+        Assert.Equal(new BatchSpanSettings(100, 100, 5000, 30000), settings);
+        Assert.Equal(
+            [("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "-5", 512), ("OTEL_BSP_SCHEDULE_DELAY", "0", 5000), ("OTEL_BSP_EXPORT_TIMEOUT", "soon", 30000)],
+            ignored);
+    }
+
+    [Fact]
+    public async Task A_sidecar_logs_the_bsp_variable_it_ignores()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(Ct);
+        var logs = new CapturedLogs();
+        using var loggers = logs.Factory;
+        await using var system = await TracingSidecars.StartAsync(
+            receiver.EndpointAddress, environment: new Dictionary<string, string> { ["OTEL_BSP_EXPORT_TIMEOUT"] = "soon" }, loggers: loggers);
+
+        await system.StartAsync("caller", null);
+
+        Assert.Contains("OTEL_BSP_EXPORT_TIMEOUT=\"soon\" is not a positive whole number: the default 30000 is used", logs.Messages);
+    }
+
+    [Fact]
     public async Task A_published_event_continues_the_publishers_trace_in_the_subscribers_delivery_span()
     {
         await using var receiver = await OtlpReceiver.StartAsync(Ct);

@@ -1,4 +1,5 @@
 using LocalSidecar.Hosting;
+using Microsoft.Extensions.Logging;
 using Sidecart.Testing;
 using Sidecart.Testing.Telemetry;
 
@@ -9,13 +10,16 @@ namespace LocalSidecar.Tests.Diagnostics;
 internal static class TracingSidecars
 {
     /// <param name="environment">the variables the sidecars' telemetry reads (none by default).</param>
-    public static async Task<LocalSidecars> StartAsync(string endpoint, string rate = "1", IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="loggers">where the sidecars log (nowhere by default).</param>
+    public static async Task<LocalSidecars> StartAsync(
+        string endpoint, string rate = "1", IReadOnlyDictionary<string, string>? environment = null, ILoggerFactory? loggers = null)
     {
         LocalSidecars? system = null;
         system = new LocalSidecars("sidecart-tracing", o => o with
         {
             ConfigPath = Path.Combine(system!.Root, "config.yaml"),
             TelemetryEnvironment = environment is null ? o.TelemetryEnvironment : name => environment.GetValueOrDefault(name),
+            LoggerFactory = loggers ?? o.LoggerFactory,
         });
         await system.WriteInMemoryComponentsAsync();
         await File.WriteAllTextAsync(Path.Combine(system.Root, "config.yaml"), $"""

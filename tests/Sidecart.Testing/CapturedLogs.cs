@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Conformance.Harness;
+namespace Sidecart.Testing;
 
 /// <summary>A logger factory that keeps every formatted message the sidecar logs, for tests of what daprd logs.</summary>
 public sealed class CapturedLogs : ILoggerProvider
