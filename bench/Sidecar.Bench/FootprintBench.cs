@@ -14,6 +14,10 @@ public static class FootprintBench
 {
     public const int Orders = 100;
 
+    /// <summary>Built starts measured, of which the median is reported: on 2 cores one start moved between 4.8 s and
+    /// 6.1 s from run to run.</summary>
+    public const int BuiltStarts = 5;
+
     private static readonly int[] AppPorts = [5101, 5102, 5103, 5104, 5105, 5190];
 
     private static readonly int[] SidecarPorts = [3501, 3502, 3503, 3504, 3505];
@@ -35,12 +39,12 @@ public static class FootprintBench
         {
             await RunToEndAsync("git", ["clone", "-q", repoRoot, clone], repoRoot);
             var fresh = await MeasureRunAsync(clone, [], placeOrders: false);
-            var built = await MeasureRunAsync(clone, [], placeOrders: true);
+            var built = await MeasureBuiltAsync(clone, []);
             RunFootprint? native = null;
             if (HasClang())
             {
                 await MeasureRunAsync(clone, ["NATIVE=1"], placeOrders: false); // compiles the native sidecar
-                native = await MeasureRunAsync(clone, ["NATIVE=1"], placeOrders: true);
+                native = await MeasureBuiltAsync(clone, ["NATIVE=1"]);
             }
 
             return new FootprintResult(fresh.SecondsToHealthy, built, native);
@@ -49,6 +53,20 @@ public static class FootprintBench
         {
             Directory.Delete(clone, recursive: true);
         }
+    }
+
+    /// <summary>The resident sets after the orders of one run, and the median time to healthy of
+    /// <see cref="BuiltStarts"/> starts (that run's among them).</summary>
+    private static async Task<RunFootprint> MeasureBuiltAsync(string clone, string[] makeArgs)
+    {
+        var withOrders = await MeasureRunAsync(clone, makeArgs, placeOrders: true);
+        var starts = new List<double> { withOrders.SecondsToHealthy };
+        while (starts.Count < BuiltStarts)
+        {
+            starts.Add((await MeasureRunAsync(clone, makeArgs, placeOrders: false)).SecondsToHealthy);
+        }
+
+        return withOrders with { SecondsToHealthy = new Percentiles(starts).P50 };
     }
 
     private static async Task<RunFootprint> MeasureRunAsync(string clone, string[] makeArgs, bool placeOrders)

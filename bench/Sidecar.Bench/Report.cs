@@ -200,7 +200,7 @@ public static class Report
         string Run(string title, RunFootprint run)
         {
             var lines = new System.Text.StringBuilder();
-            lines.AppendLine(CultureInfo.InvariantCulture, $"{title}: **{run.SecondsToHealthy:0.0} s** from `make run` (built) to every app and sidecar healthy; after {FootprintBench.Orders} orders:");
+            lines.AppendLine(CultureInfo.InvariantCulture, $"{title}: **{run.SecondsToHealthy:0.0} s** from `make run` (built) to every app and sidecar healthy (median of {FootprintBench.BuiltStarts} starts); after {FootprintBench.Orders} orders:");
             lines.AppendLine();
             lines.AppendLine("| process | RSS MB | RSS, ratio to the bare app | PSS MB |");
             lines.AppendLine("|---|---|---|---|");
