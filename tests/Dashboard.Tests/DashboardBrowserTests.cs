@@ -21,19 +21,6 @@ public sealed partial class DashboardBrowserTests
         await using var system = await SidecartSystem.StartAsync(new SidecartSystemOptions { Dashboard = true, TempFolder = "sidecart-dashboard" }, TestContext.Current.CancellationToken);
         var dashboard = system.Dashboard!;
 
-        using var ordering = new HttpClient { BaseAddress = system.AppEndpoint("ordering"), Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
-        {
-            Content = JsonContent.Create(new { customerId = "c-dashboard", items = new[] { new { sku = "HEADLAMP-400", quantity = 1 } } }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var accepted = await ordering.SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var orderId = (await accepted.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orderId").GetString()!;
-        await Eventually.UntilAsync(
-            async () => (await ordering.GetFromJsonAsync<JsonElement>($"/orders/{orderId}", TestContext.Current.CancellationToken)).GetProperty("status").GetString(),
-            status => status is "Confirmed" or "Shipped", $"order {orderId} to be confirmed", Deadline, TimeSpan.FromMilliseconds(250));
-
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
         // Tall enough for the trace list to render every row: the grids render only the rows in view.
@@ -41,7 +28,23 @@ public sealed partial class DashboardBrowserTests
         page.SetDefaultTimeout(DeadlineMs);
         try
         {
+            // The order is placed once the dashboard is up: the runner does not wait for it (it starts at the lowest
+            // priority), and telemetry exported before it listens is lost, as with any OTLP endpoint that is not there.
+            // An order placed earlier could lose its root span, and its trace would be listed under another name.
             await WaitForDashboardAsync(page, dashboard.LoginUrl);
+
+            using var ordering = new HttpClient { BaseAddress = system.AppEndpoint("ordering"), Timeout = TimeSpan.FromSeconds(30) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/orders")
+            {
+                Content = JsonContent.Create(new { customerId = "c-dashboard", items = new[] { new { sku = "HEADLAMP-400", quantity = 1 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            using var accepted = await ordering.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            var orderId = (await accepted.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("orderId").GetString()!;
+            await Eventually.UntilAsync(
+                async () => (await ordering.GetFromJsonAsync<JsonElement>($"/orders/{orderId}", TestContext.Current.CancellationToken)).GetProperty("status").GetString(),
+                status => status is "Confirmed" or "Shipped", $"order {orderId} to be confirmed", Deadline, TimeSpan.FromMilliseconds(250));
 
             // The resource list: each app under its app id, each sidecar as <app id>-daprd, all running.
             foreach (var appId in SidecartSystem.AppIds)
