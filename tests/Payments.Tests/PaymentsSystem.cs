@@ -72,7 +72,16 @@ public sealed class PaymentsSystem : IAsyncDisposable
         }
         catch
         {
-            await system.DisposeAsync();
+            try
+            {
+                await system.DisposeAsync();
+            }
+            catch (Exception cleanup)
+            {
+                // What the caller must see is why the start failed, not what tidying up after it ran into.
+                TestContext.Current.SendDiagnosticMessage($"cleaning up after a failed start: {cleanup}");
+            }
+
             throw;
         }
     }
