@@ -5,8 +5,8 @@ namespace LocalSidecar.Diagnostics;
 /// <summary>The batch span processor's settings from OpenTelemetry's standard variables, which daprd's Go SDK reads:
 /// <c>OTEL_BSP_MAX_QUEUE_SIZE</c> (2048 spans), <c>OTEL_BSP_MAX_EXPORT_BATCH_SIZE</c> (512), <c>OTEL_BSP_SCHEDULE_DELAY</c>
 /// (5000 ms between exports) and <c>OTEL_BSP_EXPORT_TIMEOUT</c> (30000 ms). A value that is not a positive whole number
-/// keeps its default, and <c>ignored</c> is told the variable, its value and the default; with a batch larger than the queue, the batch is the default or the
-/// queue, whichever is smaller.</summary>
+/// keeps its default, and <c>ignored</c> is told the variable, its value and the default; with a batch larger than the
+/// queue, the batch is the default or the queue, whichever is smaller.</summary>
 public sealed record BatchSpanSettings(int MaxQueueSize, int MaxExportBatchSize, int ScheduleDelayMilliseconds, int ExportTimeoutMilliseconds)
 {
     public static BatchSpanSettings From(Func<string, string?> environment, Action<string, string, int>? ignored = null)

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
-using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 
 namespace LocalSidecar.Diagnostics;
@@ -21,7 +21,7 @@ public sealed class SidecarTracing : IDisposable
     private readonly BaseProcessor<Activity>[] _processors;
     private readonly Sampler _sampler;
 
-    public SidecarTracing(string appId, TracingSettings settings, Func<string, string?> environment, ILogger? log = null)
+    public SidecarTracing(string appId, TracingSettings settings, Func<string, string?> environment, ILogger log)
     {
         Settings = settings;
         _sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SamplingRate));
@@ -215,7 +215,7 @@ public sealed class SidecarTracing : IDisposable
         return attributes;
     }
 
-    private static IEnumerable<BaseProcessor<Activity>> Exporters(TracingSettings settings, Func<string, string?> environment, ILogger? log)
+    private static IEnumerable<BaseProcessor<Activity>> Exporters(TracingSettings settings, Func<string, string?> environment, ILogger log)
     {
         if (settings.Mode != TracingMode.On)
         {
@@ -223,7 +223,7 @@ public sealed class SidecarTracing : IDisposable
         }
 
         var batch = BatchSpanSettings.From(environment, (name, value, fallback) =>
-            log?.LogWarning("{Variable}=\"{Value}\" is not a positive whole number: the default {Default} is used", name, value, fallback));
+            log.LogWarning("{Variable}=\"{Value}\" is not a positive whole number: the default {Default} is used", name, value, fallback));
         if (settings.Otel is { } otel)
         {
             var http = otel.Protocol == "http";
